@@ -1,0 +1,1 @@
+"""The headless command line: every core capability as a verb with ``--json`` output."""
