@@ -11,7 +11,7 @@ from typing import AsyncIterator, Literal
 
 from .auth import Secret
 from .config import Config
-from .errors import GitHubError, TriagedeckError
+from .errors import GitHubError, RateLimited, TriagedeckError
 from .gate.executor import PlanResult, WriteGate
 from .gate.plan import Confirmation, WritePlan
 from .github.connection import Connection
@@ -105,6 +105,7 @@ class Workbench:
                     stats = event
         except GitHubError as exc:
             self.last_sync_error = str(exc)
+            self._note_rate_limit(exc)
             raise
         self.last_sync_error = None
         assert stats is not None
@@ -112,9 +113,18 @@ class Workbench:
 
     async def fetch_thread(self, number: int) -> IssueThread:
         """The issue and all its comments from GitHub, saved to the cache."""
-        thread = await self.reader.get_thread(number)
+        try:
+            thread = await self.reader.get_thread(number)
+        except GitHubError as exc:
+            self._note_rate_limit(exc)
+            raise
         self.store.issues.save_thread(thread)
         return thread
+
+    def _note_rate_limit(self, exc: GitHubError) -> None:
+        # The status bar counts down to the reset instead of the app silently waiting.
+        if isinstance(exc, RateLimited) and exc.reset_at is not None:
+            self.rate_limit.waiting_until = exc.reset_at
 
     def cached_thread(self, number: int) -> IssueThread | None:
         return self.store.issues.thread(self.repo, number)

@@ -53,6 +53,9 @@ class RateLimitTracker:
         headers = response.headers
         with self._lock:
             self.requests += 1
+            if self.waiting_until is not None and response.status_code < 400:
+                if datetime.now(timezone.utc) >= self.waiting_until:
+                    self.waiting_until = None
             if "x-ratelimit-remaining" not in headers:
                 return
             try:

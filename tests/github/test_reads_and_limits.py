@@ -131,3 +131,11 @@ def test_enterprise_urls():
     assert ghe.reader.graphql._get_graphql_endpoint() == "https://ghe.example.com/api/graphql"
     dotcom = Connection(api_url="https://api.github.com", token=Secret("t"), repo=RepoRef("o", "r"))
     assert dotcom.html_url(5) == "https://github.com/o/r/issues/5"
+
+
+async def test_primary_limit_sets_the_status_bar_countdown(workbench, loopback):
+    loopback.faults.primary_rate_limit(reset_in_s=600, path=r".*/issues/1$")
+    with pytest.raises(RateLimited):
+        await workbench.fetch_thread(1)
+    waiting = workbench.rate_limit.waiting_until
+    assert waiting is not None and (waiting - datetime.now(timezone.utc)).total_seconds() > 500
