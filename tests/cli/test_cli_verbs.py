@@ -109,7 +109,10 @@ def test_serve_demo_prints_base_url_first(tmp_path):
     try:
         url = proc.stdout.readline().strip()
         assert url.startswith("http://127.0.0.1:")
-        code = run(["show", "1", "--api-url", url, "--data-dir", str(tmp_path / "c"), "--json"])
+        from core.demo import DEMO_CASES
+
+        number = DEMO_CASES["locked"]
+        code = run(["show", str(number), "--api-url", url, "--data-dir", str(tmp_path / "c"), "--json"])
         assert code == 0
     finally:
         proc.terminate()
