@@ -45,9 +45,12 @@ class CliContext:
         self.stdout.flush()
 
     def emit_event(self, obj: Any) -> None:
-        """One JSON line (``--events`` streams)."""
-        self.stdout.write(json.dumps(obj, ensure_ascii=False, default=str) + "\n")
-        self.stdout.flush()
+        """One JSON line (``--events`` streams). A closed reader (``| head``) ends the stream quietly."""
+        try:
+            self.stdout.write(json.dumps(obj, ensure_ascii=False, default=str) + "\n")
+            self.stdout.flush()
+        except BrokenPipeError:
+            raise SystemExit(0) from None
 
     def print(self, text: str = "") -> None:
         self.stdout.write(text + "\n")

@@ -7,7 +7,9 @@ writes itself, after checking that the first attempt did not land).
 
 from __future__ import annotations
 
+import asyncio
 import urllib.parse
+import weakref
 from contextlib import asynccontextmanager
 from datetime import datetime, timezone
 from typing import AsyncIterator
@@ -31,6 +33,22 @@ from .ratelimit import RateLimitTracker, RetryPolicy
 USER_AGENT = "triagedeck"
 
 
+class _PooledTransport(httpx.AsyncHTTPTransport):
+    """A transport that outlives the per-call httpx clients githubkit creates.
+
+    githubkit builds a new AsyncClient (new SSL context, new TCP/TLS connection) for
+    every call unless used as a context manager; sharing one transport keeps a
+    connection pool instead. Clients "close" it after each call: ignore that, and
+    close it for real in :meth:`Connection.aclose`.
+    """
+
+    async def aclose(self) -> None:
+        return None
+
+    async def really_close(self) -> None:
+        await super().aclose()
+
+
 class Connection:
     def __init__(
         self,
@@ -45,18 +63,51 @@ class Connection:
         self.repo = repo
         self.tracker = RateLimitTracker()
         self.retry = retry or RetryPolicy()
-        auth = token.reveal() if token else None
-        common = dict(
-            base_url=self.api_url + "/",
-            user_agent=USER_AGENT,
-            timeout=timeout_s,
-            http_cache=False,
-            trust_env=False,
-            async_event_hooks={"response": [self.tracker.hook]},
-        )
-        self.reader = GitHub(auth, auto_retry=self.retry, **common)  # type: ignore[arg-type]
-        self.writer = GitHub(auth, auto_retry=False, **common)  # type: ignore[arg-type]
+        self._auth = token.reveal() if token else None
+        self._timeout_s = timeout_s
+        # Connection pools belong to one event loop (the CLI, the demo's pre-sync and the
+        # TUI each run their own), so clients and transport are kept per loop.
+        # Weak keys: a finished loop (and its dead connections) is never reused by id.
+        self._per_loop: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
+        self._no_loop: tuple[GitHub, GitHub, _PooledTransport] | None = None
         self._viewer: str | None = None
+
+    def _clients(self) -> tuple[GitHub, GitHub, _PooledTransport]:
+        try:
+            loop = asyncio.get_running_loop()
+        except RuntimeError:
+            loop = None
+        clients = self._per_loop.get(loop) if loop is not None else self._no_loop
+        if clients is None:
+            transport = _PooledTransport(retries=0)
+            common = dict(
+                base_url=self.api_url + "/",
+                user_agent=USER_AGENT,
+                timeout=self._timeout_s,
+                # githubkit's caching client ignores `timeout`; and GitHub data must be fresh.
+                http_cache=False,
+                trust_env=False,
+                async_transport=transport,
+                async_event_hooks={"response": [self.tracker.hook]},
+            )
+            reader = GitHub(self._auth, auto_retry=self.retry, **common)  # type: ignore[arg-type]
+            writer = GitHub(self._auth, auto_retry=False, **common)  # type: ignore[arg-type]
+            clients = (reader, writer, transport)
+            if loop is None:
+                self._no_loop = clients
+            else:
+                self._per_loop[loop] = clients
+        return clients
+
+    @property
+    def reader(self) -> GitHub:
+        """githubkit client for reads (bounded retry policy)."""
+        return self._clients()[0]
+
+    @property
+    def writer(self) -> GitHub:
+        """githubkit client for writes (never retries on its own)."""
+        return self._clients()[1]
 
     @property
     def owner(self) -> str:
@@ -85,8 +136,14 @@ class Connection:
         return self._viewer
 
     async def aclose(self) -> None:
-        # githubkit opens its httpx client per call unless entered as a context; nothing to close.
-        return None
+        """Close the connection pool of the running loop (others die with their loops)."""
+        try:
+            loop = asyncio.get_running_loop()
+        except RuntimeError:
+            return
+        clients = self._per_loop.pop(loop, None)
+        if clients is not None:
+            await clients[2].really_close()
 
 
 def _message(exc: RequestFailed) -> str:

@@ -1,0 +1,319 @@
+"""Judge a run's outcome against the reported error (seed step 5).
+
+Verdicts: ``reproduces`` (same exception class + distinctive substring, or the same
+signal), ``passes`` (exit 0, reported error not seen), ``different_error`` (with a hint
+when it looks like a setup problem), ``fails`` (a failure but no reported error to compare
+with), ``crash`` (killed by a signal), ``cuda_oom`` and ``timeout``. Every verdict carries
+the lines it rests on.
+"""
+
+from __future__ import annotations
+
+import re
+import signal as _signal
+from dataclasses import dataclass
+from enum import Enum
+from typing import TYPE_CHECKING, Sequence
+
+from core.models import ErrorSignature
+
+if TYPE_CHECKING:
+    from .result import RunResult
+
+
+class VerdictKind(str, Enum):
+    REPRODUCES = "reproduces"
+    PASSES = "passes"
+    DIFFERENT_ERROR = "different_error"
+    FAILS = "fails"
+    CRASH = "crash"
+    CUDA_OOM = "cuda_oom"
+    TIMEOUT = "timeout"
+
+
+@dataclass(frozen=True, slots=True)
+class ObservedError:
+    """An exception seen in the output: class, message, and the line index it was on."""
+
+    exception_class: str
+    message: str
+    line_index: int
+
+    @property
+    def line(self) -> str:
+        return f"{self.exception_class}: {self.message}" if self.message else self.exception_class
+
+
+@dataclass(frozen=True, slots=True)
+class Verdict:
+    kind: VerdictKind
+    summary: str
+    evidence: tuple[str, ...] = ()
+    hint: str | None = None
+    setup_problem: bool = False
+    observed: ObservedError | None = None
+    flags: tuple[str, ...] = ()
+
+    def to_json(self) -> dict[str, object]:
+        return {
+            "kind": self.kind.value,
+            "summary": self.summary,
+            "evidence": list(self.evidence),
+            "hint": self.hint,
+            "setup_problem": self.setup_problem,
+            "observed": None
+            if self.observed is None
+            else {"exception_class": self.observed.exception_class, "message": self.observed.message},
+            "flags": list(self.flags),
+        }
+
+
+# --- normalisation (the same simple rules the error-signature extractor uses) ---------------
+
+_NORMALISERS = (
+    (re.compile(r"0x[0-9a-fA-F]+"), "0x?"),
+    (re.compile(r"(?:/private)?(?:/tmp|/var/tmp|/var/folders)/\S*"), "<tmp>"),
+    (re.compile(r"/(?:home|Users)/[^/\s]+"), "~"),
+    (re.compile(r"\b(pid|PID|process|Process)[ =:]+\d+"), r"\1 ?"),
+    (re.compile(r"\b\d+(?:\.\d+)?\s*(?:ms|us|µs|ns|s|sec|seconds)\b"), "<time>"),
+    (re.compile(r"\s+"), " "),
+)
+
+
+def normalise(text: str) -> str:
+    """Strip what differs between runs (addresses, temp paths, PIDs, timings, spacing)."""
+    for pattern, repl in _NORMALISERS:
+        text = pattern.sub(repl, text)
+    return text.strip()
+
+
+# --- finding errors in output ----------------------------------------------------------------
+
+_EXC_LINE = re.compile(r"^(?P<cls>[A-Za-z_][\w]*(?:\.[A-Za-z_][\w]*)*)(?::\s?(?P<msg>.*))?$")
+_ERRORISH = re.compile(r"(?:Error|Exception|Exit|Interrupt|Unsupported|Failed|Failure|Warning)$")
+_CPP_TERMINATE = re.compile(r"terminate called after throwing an instance of '(?P<cls>[^']+)'")
+_CPP_WHAT = re.compile(r"^\s*what\(\):\s*(?P<msg>.*)$")
+
+
+def find_errors(lines: Sequence[str]) -> list[ObservedError]:
+    """Exceptions in the output, in order: traceback endings, ``XError: ...`` lines, and
+    C++ ``terminate called ... what(): ...``."""
+    found: list[ObservedError] = []
+    in_traceback = False
+    for index, raw in enumerate(lines):
+        line = raw.rstrip()
+        if line.startswith("Traceback (most recent call last):"):
+            in_traceback = True
+            continue
+        if in_traceback and (not line or line[0].isspace()):
+            continue
+        match = _EXC_LINE.match(line)
+        if match and (in_traceback or _ERRORISH.search(match.group("cls").rsplit(".", 1)[-1])):
+            if in_traceback or match.group("msg") is not None:
+                found.append(ObservedError(match.group("cls"), (match.group("msg") or "").strip(), index))
+        in_traceback = False
+        cpp = _CPP_TERMINATE.search(line)
+        if cpp:
+            message = ""
+            if index + 1 < len(lines):
+                what = _CPP_WHAT.match(lines[index + 1])
+                if what:
+                    message = what.group("msg").strip()
+            found.append(ObservedError(cpp.group("cls"), message, index))
+    return found
+
+
+def _short_class(name: str) -> str:
+    return name.rsplit(".", 1)[-1].rsplit("::", 1)[-1]
+
+
+def class_matches(expected: str, observed: str) -> bool:
+    """``torch._dynamo.exc.Unsupported`` matches ``Unsupported`` and vice versa."""
+    return _short_class(expected) == _short_class(observed)
+
+
+# --- the recognisers of special outcomes -----------------------------------------------------
+
+_OOM = re.compile(r"CUDA out of memory|OutOfMemoryError|CUDA error: out of memory|HIP out of memory|CUBLAS_STATUS_ALLOC_FAILED")
+_CUDA_MISSING = re.compile(
+    r"Torch not compiled with CUDA enabled|No CUDA GPUs are available|Found no NVIDIA driver"
+    r"|CUDA driver initialization failed|no kernel image is available|NVIDIA driver on your system is too old",
+    re.IGNORECASE,
+)
+_TORCH_MODULE_MISSING = re.compile(r"No module named '(?P<mod>torch(?:\.[\w.]+)?)'")
+_TORCH_IMPORT_NAME = re.compile(r"cannot import name '(?P<name>\w+)' from '(?P<mod>torch[\w.]*)'")
+_TORCH_ATTRIBUTE = re.compile(r"module '(?P<mod>torch[\w.]*)' has no attribute '(?P<name>\w+)'")
+_MODULE_MISSING = re.compile(r"No module named '(?P<mod>[\w.]+)'")
+_RENAMED = re.compile(
+    r"has been renamed|was renamed|has been removed|was removed in|is deprecated|has been deprecated"
+    r"|no longer supported|use \S+ instead|got an unexpected keyword argument",
+    re.IGNORECASE,
+)
+
+_CRASH_NAMES = {
+    _signal.SIGSEGV: "segmentation fault (SIGSEGV)",
+    _signal.SIGABRT: "aborted (SIGABRT), e.g. an uncaught C++ exception or a failed assert",
+    _signal.SIGKILL: "killed (SIGKILL): possibly OOM-killed",
+    _signal.SIGBUS: "bus error (SIGBUS)",
+    _signal.SIGFPE: "floating-point exception (SIGFPE)",
+    _signal.SIGILL: "illegal instruction (SIGILL)",
+}
+
+
+def crash_description(sig: int) -> str:
+    if sig in _CRASH_NAMES:
+        return _CRASH_NAMES[sig]
+    try:
+        return f"killed by {_signal.Signals(sig).name}"
+    except ValueError:
+        return f"killed by signal {sig}"
+
+
+def _lines_matching(lines: Sequence[str], pattern: re.Pattern[str], limit: int = 5) -> list[str]:
+    return [line for line in lines if pattern.search(line)][:limit]
+
+
+def setup_hint(error: ObservedError | None, lines: Sequence[str]) -> tuple[str | None, tuple[str, ...]]:
+    """A hint when a failure looks like a setup problem rather than a different bug."""
+    text_lines = [error.line] if error else []
+    text_lines += [line for line in lines[-200:] if line not in text_lines]
+    for line in text_lines:
+        if _CUDA_MISSING.search(line):
+            return "needs CUDA, which this environment does not have (CPU-only torch or no GPU): run it on a GPU host", (line,)
+    for line in text_lines:
+        m = _TORCH_MODULE_MISSING.search(line)
+        if m:
+            if m.group("mod") == "torch":
+                return "torch is not installed in this environment", (line,)
+            return f"setup problem: module {m.group('mod')} does not exist in this torch (moved or renamed API?)", (line,)
+        m = _TORCH_IMPORT_NAME.search(line) or _TORCH_ATTRIBUTE.search(line)
+        if m:
+            return (
+                f"setup problem: {m.group('mod')}.{m.group('name')} does not exist in this torch (renamed or moved API?):"
+                " adapt the repro to the current API",
+                (line,),
+            )
+        if _RENAMED.search(line):
+            return "setup problem: the API changed since the report: adapt the repro to the current API", (line,)
+    for line in text_lines:
+        m = _MODULE_MISSING.search(line)
+        if m:
+            return f"missing third-party package {m.group('mod').split('.')[0]!r}: ask before installing it", (line,)
+    return None, ()
+
+
+def _tail(lines: Sequence[str], n: int = 5) -> tuple[str, ...]:
+    return tuple(line for line in lines[-n:])
+
+
+def _match_expected(expected: ErrorSignature, lines: Sequence[str], errors: list[ObservedError]) -> tuple[str, ...] | None:
+    """Evidence lines when the output shows the expected class and substring, else None."""
+    evidence: list[str] = []
+    if expected.exception_class:
+        hits = [e for e in errors if class_matches(expected.exception_class, e.exception_class)]
+        if not hits:
+            return None
+        evidence.append(lines[hits[-1].line_index])
+    if expected.message_substring:
+        needle = normalise(expected.message_substring)
+        if not needle:
+            return tuple(evidence) if evidence else None
+        hit = next((line for line in reversed(lines) if needle in normalise(line)), None)
+        if hit is None:
+            # The message may span lines (dynamo's multi-line messages).
+            if needle not in normalise(" ".join(lines[-400:])):
+                return None
+            hit = "(substring found across several lines)"
+        if hit not in evidence:
+            evidence.append(hit)
+    return tuple(evidence) if evidence else None
+
+
+def judge(
+    lines: Sequence[str],
+    exit_code: int | None,
+    signal: int | None = None,
+    timed_out: bool = False,
+    expected: ErrorSignature | None = None,
+) -> Verdict:
+    """The verdict of one run from its output lines and exit status."""
+    lines = list(lines)
+    errors = find_errors(lines)
+    last_error = errors[-1] if errors else None
+    if signal is None and exit_code is not None and exit_code > 128:
+        signal = exit_code - 128
+    expecting = expected is not None and not expected.empty
+
+    if timed_out:
+        return Verdict(
+            VerdictKind.TIMEOUT,
+            "timed out and was killed: a hang, unless the run is just slow; is a hang the reported bug?",
+            _tail(lines),
+            observed=last_error,
+        )
+    if expecting:
+        assert expected is not None
+        if expected.signal is not None and signal == expected.signal:
+            return Verdict(
+                VerdictKind.REPRODUCES,
+                f"reproduces: {crash_description(signal)}, as reported",
+                _tail(lines),
+                observed=last_error,
+            )
+        if expected.exception_class or expected.message_substring:
+            evidence = _match_expected(expected, lines, errors)
+            if evidence is not None:
+                what = expected.exception_class or "the reported message"
+                return Verdict(VerdictKind.REPRODUCES, f"reproduces: {what} with the reported message", evidence, observed=last_error)
+    oom = _lines_matching(lines, _OOM)
+    if oom:
+        return Verdict(
+            VerdictKind.CUDA_OOM,
+            "CUDA out of memory: reduce sizes before concluding",
+            tuple(oom),
+            observed=last_error,
+            flags=("reduce_sizes_before_concluding",),
+        )
+    if signal is not None:
+        hint, hint_lines = setup_hint(last_error, lines)
+        return Verdict(
+            VerdictKind.CRASH,
+            f"crashed: {crash_description(signal)} (exit status {128 + signal})",
+            tuple(dict.fromkeys([*hint_lines, *_tail(lines)])),
+            hint=None if signal != _signal.SIGKILL else "killed with SIGKILL: check memory (the OOM killer) before concluding",
+            observed=last_error,
+        )
+    if exit_code == 0:
+        summary = "passes: exit status 0" + (", the reported error was not seen" if expecting else "")
+        return Verdict(VerdictKind.PASSES, summary, _tail(lines, 3))
+    hint, hint_lines = setup_hint(last_error, lines)
+    evidence = tuple(dict.fromkeys([*([last_error.line] if last_error else []), *hint_lines])) or _tail(lines)
+    described = last_error.line if last_error else f"exit status {exit_code}"
+    if expecting:
+        return Verdict(
+            VerdictKind.DIFFERENT_ERROR,
+            f"different error: {described}",
+            evidence,
+            hint=hint,
+            setup_problem=hint is not None,
+            observed=last_error,
+        )
+    return Verdict(
+        VerdictKind.FAILS,
+        f"fails with {described} (no reported error to compare with)",
+        evidence,
+        hint=hint,
+        setup_problem=hint is not None,
+        observed=last_error,
+    )
+
+
+def judge_result(result: "RunResult", expected: ErrorSignature | None = None) -> Verdict:
+    """The verdict of a collected run (judged on the lines it kept)."""
+    return judge(
+        [line.text for line in result.tail],
+        result.exit_code,
+        result.signal,
+        result.timed_out,
+        expected,
+    )
