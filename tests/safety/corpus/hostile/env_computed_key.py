@@ -1,0 +1,5 @@
+# expect: environment
+import os
+
+key = input()
+os.environ[key] = "1"

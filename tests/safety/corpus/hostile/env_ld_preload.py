@@ -1,0 +1,4 @@
+# expect: environment
+import os
+
+os.environ["LD_PRELOAD"] = "/tmp/evil.so"

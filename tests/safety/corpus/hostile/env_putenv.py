@@ -1,0 +1,4 @@
+# expect: environment
+import os as o
+
+o.putenv("PYTHONPATH", "/home/attacker/lib")

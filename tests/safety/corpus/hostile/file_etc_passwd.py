@@ -1,0 +1,2 @@
+# expect: file_outside_tmp
+users = open("/etc/passwd").read().splitlines()

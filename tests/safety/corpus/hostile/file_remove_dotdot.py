@@ -1,0 +1,4 @@
+# expect: file_outside_tmp
+import os
+
+os.remove("../../important.db")

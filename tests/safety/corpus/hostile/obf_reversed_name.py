@@ -1,0 +1,4 @@
+# expect: shell_execution, obfuscation
+import os
+
+getattr(os, "metsys"[::-1])("id")

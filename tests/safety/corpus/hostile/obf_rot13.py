@@ -1,0 +1,4 @@
+# expect: obfuscation
+import codecs
+
+name = codecs.decode("flfgrz", "rot13")

@@ -1,0 +1,3 @@
+# expect: package_install
+conda install -y -c someone some-package
+python repro.py

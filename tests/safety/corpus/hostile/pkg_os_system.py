@@ -1,0 +1,4 @@
+# expect: package_install, shell_execution
+import os
+
+os.system("pip install --upgrade some-package")

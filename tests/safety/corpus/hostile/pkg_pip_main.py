@@ -1,0 +1,4 @@
+# expect: package_install
+import pip
+
+pip.main(["install", "requests"])

@@ -1,0 +1,5 @@
+# expect: shell_execution
+import os
+
+run = os.popen
+print(run("uname -a").read())

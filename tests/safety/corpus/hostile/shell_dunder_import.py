@@ -1,0 +1,3 @@
+# expect: shell_execution, obfuscation
+mod = __import__("o" + "s")
+mod.system("id")

@@ -1,0 +1,5 @@
+# expect: shell_execution
+import torch
+
+expr = "torch.ones(2) * 3"
+print(eval(expr))

@@ -1,0 +1,4 @@
+# expect: shell_execution
+from os import system as s
+
+s("whoami")

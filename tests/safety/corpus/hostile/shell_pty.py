@@ -1,0 +1,4 @@
+# expect: shell_execution
+import pty
+
+pty.spawn("/bin/sh")

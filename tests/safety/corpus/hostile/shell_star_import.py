@@ -1,0 +1,4 @@
+# expect: shell_execution
+from subprocess import *
+
+call("id", shell=True)

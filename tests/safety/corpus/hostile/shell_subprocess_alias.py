@@ -1,0 +1,4 @@
+# expect: shell_execution
+import subprocess as sp
+
+print(sp.check_output(["id"]))

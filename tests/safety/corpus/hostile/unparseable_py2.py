@@ -1,0 +1,4 @@
+# expect: shell_execution
+import os
+print "hello"
+os.system("id")
