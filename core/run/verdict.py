@@ -68,23 +68,10 @@ class Verdict:
         }
 
 
-# --- normalisation (the same simple rules the error-signature extractor uses) ---------------
+# --- normalisation: the one shared with the error-signature extractor, so a reported
+# substring and a run's output are normalised by the same rules --------------------------
 
-_NORMALISERS = (
-    (re.compile(r"0x[0-9a-fA-F]+"), "0x?"),
-    (re.compile(r"(?:/private)?(?:/tmp|/var/tmp|/var/folders)/\S*"), "<tmp>"),
-    (re.compile(r"/(?:home|Users)/[^/\s]+"), "~"),
-    (re.compile(r"\b(pid|PID|process|Process)[ =:]+\d+"), r"\1 ?"),
-    (re.compile(r"\b\d+(?:\.\d+)?\s*(?:ms|us|µs|ns|s|sec|seconds)\b"), "<time>"),
-    (re.compile(r"\s+"), " "),
-)
-
-
-def normalise(text: str) -> str:
-    """Strip what differs between runs (addresses, temp paths, PIDs, timings, spacing)."""
-    for pattern, repl in _NORMALISERS:
-        text = pattern.sub(repl, text)
-    return text.strip()
+from core.issue.signature import normalise, same_class  # noqa: E402
 
 
 # --- finding errors in output ----------------------------------------------------------------
@@ -123,13 +110,9 @@ def find_errors(lines: Sequence[str]) -> list[ObservedError]:
     return found
 
 
-def _short_class(name: str) -> str:
-    return name.rsplit(".", 1)[-1].rsplit("::", 1)[-1]
-
-
 def class_matches(expected: str, observed: str) -> bool:
     """``torch._dynamo.exc.Unsupported`` matches ``Unsupported`` and vice versa."""
-    return _short_class(expected) == _short_class(observed)
+    return same_class(expected, observed)
 
 
 # --- the recognisers of special outcomes -----------------------------------------------------
