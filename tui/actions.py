@@ -1,0 +1,178 @@
+"""The one action registry.
+
+Every key the app answers to is a row of :data:`ACTIONS`. The same table generates each
+screen's ``BINDINGS`` (and so the footer), the help screen and the command palette, and
+it validates the user's keymap overrides (``[keymap]`` in the config, action id → keys).
+"""
+
+from __future__ import annotations
+
+import unicodedata
+from dataclasses import dataclass
+from typing import Iterable, Mapping
+
+from textual.binding import Binding
+from textual.keys import Keys, _character_to_key, format_key, key_to_character
+
+# Scope → the title the help screen groups it under, in display order.
+SCOPES: dict[str, str] = {
+    "app": "Everywhere",
+    "table": "Tables (queue, audit)",
+    "queue": "Queue",
+    "issue": "Issue",
+    "compose": "Writing a comment / labels / close reason",
+    "confirm": "Confirmation dialog",
+    "help": "Help",
+    "audit": "Audit log",
+}
+
+
+@dataclass(frozen=True, slots=True)
+class Action:
+    """One user action.
+
+    ``action`` is the Textual action string run on the owning screen/widget; ``check`` names
+    a predicate method on that screen: when it returns False the action is greyed out.
+    """
+
+    id: str
+    keys: str
+    action: str
+    description: str
+    scope: str
+    show: bool = True
+    check: str | None = None
+    palette: bool = True
+    priority: bool = False
+
+
+ACTIONS: tuple[Action, ...] = (
+    Action("app.help", "question_mark", "help", "Help", "app"),
+    Action("app.palette", "ctrl+p", "command_palette", "Commands", "app", show=False, palette=False),
+    Action("app.quit", "ctrl+q", "quit", "Quit", "app", priority=True),
+    Action("table.down", "j,down", "cursor_down", "Next row", "table", show=False, palette=False),
+    Action("table.up", "k,up", "cursor_up", "Previous row", "table", show=False, palette=False),
+    Action("table.page_down", "pagedown,ctrl+d", "page_down", "Page down", "table", show=False, palette=False),
+    Action("table.page_up", "pageup,ctrl+u", "page_up", "Page up", "table", show=False, palette=False),
+    Action("table.first", "home,g", "first_row", "First row", "table", show=False, palette=False),
+    Action("table.last", "end,G", "last_row", "Last row", "table", show=False, palette=False),
+    Action("table.select", "enter", "select_row", "Open", "table", palette=False),
+    Action("queue.filter", "slash", "focus_filter", "Filter", "queue"),
+    Action("queue.clear_filter", "escape", "clear_filter", "Clear filter", "queue", show=False),
+    Action("queue.sort", "s", "cycle_sort", "Sort", "queue"),
+    Action("queue.browser", "o", "open_in_browser", "Browser", "queue", check="has_selection"),
+    Action("queue.refresh", "r", "refresh_section", "Refresh", "queue", check="can_refresh"),
+    Action("queue.next_section", "right_square_bracket", "next_section", "Next tab", "queue"),
+    Action("queue.prev_section", "left_square_bracket", "prev_section", "Prev tab", "queue", show=False),
+    Action("queue.audit", "a", "show_audit", "Audit log", "queue"),
+    Action("issue.comment", "c", "plan_comment", "Comment", "issue", check="can_write"),
+    Action("issue.labels", "l", "plan_labels", "Labels", "issue", check="can_write"),
+    Action("issue.close", "x", "plan_close", "Close", "issue", check="can_close"),
+    Action("issue.browser", "o", "open_in_browser", "Browser", "issue"),
+    Action("issue.reload", "r", "reload", "Reload", "issue", check="can_reload"),
+    Action("issue.back", "escape", "back", "Back", "issue"),
+    Action("compose.submit", "ctrl+s", "submit", "Review plan", "compose"),
+    Action("compose.cancel", "escape", "cancel", "Cancel", "compose"),
+    Action("confirm.yes", "y", "confirm", "Send", "confirm", palette=False),
+    Action("confirm.no", "n,escape", "cancel", "Cancel", "confirm", palette=False),
+    Action("help.close", "escape,q", "close", "Close", "help", palette=False),
+    Action("audit.back", "escape,q", "back", "Back", "audit"),
+)
+
+BY_ID: dict[str, Action] = {a.id: a for a in ACTIONS}
+
+# Keys that must never confirm a write: Enter is too easy to hit by accident.
+_FORBIDDEN = {"confirm.yes": {"enter", "ctrl+m", "space"}}
+_MODIFIERS = {"ctrl", "shift", "alt", "meta", "super", "hyper"}
+_NAMED_KEYS = {k.value for k in Keys}
+
+
+def normalize_key(key: str) -> str:
+    """Textual's long form of one key (``?`` → ``question_mark``, ``ctrl+R`` kept as is)."""
+    key = key.strip()
+    if len(key) == 1:
+        return _character_to_key(key)
+    return key
+
+
+def is_valid_key(key: str) -> bool:
+    """Whether Textual can ever deliver ``key`` (a char, a named key, modifiers + either)."""
+    key = key.strip()
+    if not key:
+        return False
+    if len(key) == 1:
+        return key.isprintable() and not key.isspace() and key != ","
+    *mods, base = key.split("+")
+    if any(m not in _MODIFIERS for m in mods) or not base:
+        return False
+    if len(base) == 1:
+        return base.isprintable()
+    return base in _NAMED_KEYS or key_to_character(base) is not None
+
+
+def key_list(keys: str) -> list[str]:
+    return [normalize_key(k) for k in keys.split(",") if k.strip()]
+
+
+def validate_keymap(overrides: Mapping[str, str]) -> tuple[dict[str, str], list[str]]:
+    """Split user overrides into the usable ones and readable problems (never raises)."""
+    good: dict[str, str] = {}
+    problems: list[str] = []
+    for action_id, keys in overrides.items():
+        action = BY_ID.get(action_id)
+        if action is None:
+            problems.append(f"keymap: unknown action {action_id!r} (see the help screen for ids)")
+            continue
+        if not isinstance(keys, str):
+            problems.append(f"keymap: {action_id} must be a string of keys")
+            continue
+        parts = [k.strip() for k in keys.split(",") if k.strip()]
+        bad = [k for k in parts if not is_valid_key(k)]
+        if not parts or bad:
+            problems.append(f"keymap: {action_id}: not a key: {', '.join(repr(b) for b in bad) or repr(keys)}")
+            continue
+        normalized = [normalize_key(k) for k in parts]
+        forbidden = _FORBIDDEN.get(action_id, set()) & set(normalized)
+        if forbidden:
+            problems.append(f"keymap: {action_id} cannot use {', '.join(sorted(forbidden))}")
+            continue
+        good[action_id] = ",".join(normalized)
+    return good, problems
+
+
+def bindings(scope: str) -> list[Binding]:
+    """The ``BINDINGS`` of one scope (each Binding carries the action id, for keymaps)."""
+    return [
+        Binding(a.keys, a.action, a.description, show=a.show, id=a.id, priority=a.priority)
+        for a in ACTIONS
+        if a.scope == scope
+    ]
+
+
+def actions_in(scopes: Iterable[str]) -> list[Action]:
+    wanted = set(scopes)
+    return [a for a in ACTIONS if a.scope in wanted]
+
+
+def find(scope: str, action_name: str) -> Action | None:
+    """The registry row behind a Textual action name on a scope."""
+    for a in ACTIONS:
+        if a.scope == scope and a.action == action_name:
+            return a
+    return None
+
+
+def effective_keys(action: Action, overrides: Mapping[str, str]) -> list[str]:
+    return key_list(overrides.get(action.id, action.keys))
+
+
+def display_keys(action: Action, overrides: Mapping[str, str]) -> str:
+    """Keys as a person reads them: ``j / ↓``."""
+    shown = []
+    for key in effective_keys(action, overrides):
+        *mods, base = key.split("+")
+        label = format_key(base)
+        if len(label) == 1 and not label.isprintable():
+            label = unicodedata.name(label, base)
+        shown.append("+".join([*mods, label]))
+    return " / ".join(shown)

@@ -1,0 +1,1 @@
+"""Screens: queue, issue, confirmation dialog and prompts, help, audit."""

@@ -1,0 +1,483 @@
+"""``FuzzSessionScreen(session)``: one fuzz-bug session, steps 0–5, at the keyboard.
+
+The step list shows each step's status (proven / open / running / failed / locked) and,
+for the first locked step, the gate's reason. The panel shows the viewed step's evidence;
+step 2 adds the live working-tree diff (``DiffPane``), polled by digest every few seconds.
+Step operations run in one thread worker with its own event loop (they mix subprocesses
+with blocking gitpython calls); the worker only posts messages, output in batches of about
+one frame for ``Log.write_lines``. Every action the gate refuses is greyed out
+(``check_action``) and the gate bar says why.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import shlex
+import subprocess
+from pathlib import Path
+from typing import AsyncIterator, Callable, Sequence
+
+from rich.text import Text
+from textual import work
+from textual.app import ComposeResult
+from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.message import Message
+from textual.screen import Screen
+from textual.widgets import Footer, Log, Static
+from textual.worker import get_current_worker
+
+from core.fuzz import STEPS, FuzzError, FuzzSession, Phase, ProcFinished, ProcLine, ProcStarted, Proof, PushConfirmation, StepResult
+from core.fuzz.gitops import DiffView as CoreDiff
+from core.text import one_line
+
+from ...widgets.diff import DiffPane
+from ...widgets.fuzz.keys import FuzzChecks, bindings, first_key
+from ...widgets.fuzz.panels import PANELS, header_text, step_rows, steps_text
+from ...widgets.repro.output import display_line
+from .dialogs import FixForm, PushDialog
+
+FRAME_S = 1 / 60
+POLL_S = 3.0
+LOG_LINES = 3000
+# The operation of each step ("r"); review (4) has none: it is confirmed with "f".
+OPERATIONS = {"capture": "capture", "repro": "repro", "fix": "check_fix", "validate": "validate", "publish": "commit"}
+
+Editor = Callable[[Sequence[Path]], object]
+
+
+class _Lines(Message):
+    def __init__(self, op: int, lines: list[str]) -> None:
+        self.op, self.lines = op, lines
+        super().__init__()
+
+
+class _Event(Message):
+    def __init__(self, op: int, event: Phase | Proof | StepResult) -> None:
+        self.op, self.event = op, event
+        super().__init__()
+
+
+class _Done(Message):
+    def __init__(self, op: int, error: str | None, cancelled: bool) -> None:
+        self.op, self.error, self.cancelled = op, error, cancelled
+        super().__init__()
+
+
+class _DiffChanged(Message):
+    def __init__(self, diff: CoreDiff) -> None:
+        self.diff = diff
+        super().__init__()
+
+
+class _GateDone(Message):
+    def __init__(self, what: str, error: str | None) -> None:
+        self.what, self.error = what, error
+        super().__init__()
+
+
+class FuzzSessionScreen(FuzzChecks, Screen):
+    """One session. ``editor`` replaces ``$EDITOR`` (tests); ``poll_s=None`` stops the diff poll."""
+
+    SCOPE = "fuzz_session"
+    BINDINGS = bindings("fuzz_session")
+
+    class StepChanged(Message):
+        """The session moved to another step (or finished); ``step`` is the new one."""
+
+        def __init__(self, session: FuzzSession, step: str) -> None:
+            self.session, self.step = session, step
+            super().__init__()
+
+    def __init__(self, session: FuzzSession, *, editor: Editor | None = None, poll_s: float | None = POLL_S) -> None:
+        super().__init__()
+        self.session = session
+        self.editor = editor
+        self.poll_s = poll_s
+        self.running: str | None = None
+        self.last_result: StepResult | None = None
+        self.pushes_started = 0
+        self._op = 0
+        self._digest: str | None = None
+        self._diff: CoreDiff | None = None
+        self.viewing = self._default_view()
+
+    # Layout ---------------------------------------------------------------------------
+
+    def compose(self) -> ComposeResult:
+        yield Static(id="fuzz-header")
+        with Horizontal(id="fuzz-main"):
+            yield Static(id="fuzz-steps")
+            with Vertical(id="fuzz-right"):
+                with VerticalScroll(id="fuzz-detail"):
+                    yield Static(id="fuzz-panel")
+                yield DiffPane(title="working tree vs base", id="fuzz-diff")
+                yield Log(max_lines=LOG_LINES, id="fuzz-log")
+        yield Static(id="fuzz-gate")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.refresh_all()
+        self.query_one("#fuzz-detail").focus()
+        if self._diff_visible_step():
+            self.refresh_diff()
+        if self.poll_s:
+            self.set_interval(self.poll_s, self._poll)
+
+    def _default_view(self) -> str:
+        return self.session.step if self.session.step in STEPS else STEPS[-1]
+
+    def _index(self, name: str) -> int:
+        return STEPS.index(name) if name in STEPS else len(STEPS)
+
+    def _diff_visible_step(self) -> bool:
+        return self.viewing == "fix" and self._index(self.session.step) >= self._index("fix")
+
+    def refresh_all(self) -> None:
+        session = self.session
+        self.query_one("#fuzz-header", Static).update(header_text(session))
+        self.query_one("#fuzz-steps", Static).update(steps_text(step_rows(session, self.running), self.viewing))
+        self.query_one("#fuzz-panel", Static).update(PANELS[self.viewing](session))
+        self.query_one("#fuzz-diff").display = self._diff_visible_step()
+        self.query_one("#fuzz-gate", Static).update(self.gate_text())
+        self.refresh_bindings()
+
+    # Gate predicates (check_action) ------------------------------------------------------
+
+    @property
+    def session_active(self) -> bool:
+        return self.session.status == "active"
+
+    def op_running(self) -> bool:
+        return self.running is not None
+
+    def _commits(self) -> list[str]:
+        return self.session.state["steps"].get("publish", {}).get("commits", [])
+
+    def can_run(self) -> bool:
+        step = self.session.step
+        if self.running or not self.session_active or step not in OPERATIONS:
+            return False
+        return step != "publish" or len(self._commits()) < 2
+
+    def can_edit(self) -> bool:
+        return not self.running and self.session_active and self.session.step == "fix"
+
+    can_fill_form = can_edit
+
+    def can_review_comments(self) -> bool:
+        return not self.running and self.session_active and self.session.step == "validate" and "lint" in self.session.state["steps"].get("validate", {})
+
+    def can_finish(self) -> bool:
+        if self.running or not self.session_active:
+            return False
+        step = self.session.step
+        if step == "fix":
+            return not self.session.fix_missing()
+        if step == "validate":
+            return not self.session.validation_missing()
+        return step == "review"
+
+    def can_go_back(self) -> bool:
+        return not self.running and self.session_active and self.session.step in ("validate", "review", "publish") and not self._commits()
+
+    def can_push(self) -> bool:
+        return not self.running and self.session_active and self.session.step == "publish" and len(self._commits()) >= 2
+
+    def has_next_view(self) -> bool:
+        return self._index(self.viewing) < min(self._index(self.session.step), len(STEPS) - 1)
+
+    def has_prev_view(self) -> bool:
+        return self._index(self.viewing) > 0
+
+    def gate_text(self) -> Text:
+        """Why the main actions are greyed out, one line each (empty when nothing is)."""
+        session, step = self.session, self.session.step
+        lines: list[tuple[str, str]] = []
+        if self.running:
+            lines.append((first_key("fuzz_session.cancel"), f"running {self.running}; x cancels (the process tree is killed)"))
+        elif session.status == "stopped":
+            lines.append(("", f"session stopped: {session.state.get('stop_reason') or ''}"))
+        elif session.status == "done":
+            lines.append(("", "session done: pushed"))
+        else:
+            if self._index(step) < self._index("fix"):
+                lines.append(("e c", "step 2 (fix) is locked: " + (session.locked_reason("fix") or "")))
+            if step == "fix" and session.fix_missing():
+                lines.append(("f", "finish is locked: " + "; ".join(session.fix_missing())))
+            if step == "validate" and session.validation_missing():
+                lines.append(("f", "finish is locked: " + "; ".join(session.validation_missing())))
+            if self._index(step) < self._index("publish"):
+                lines.append(("p", "step 5 (publish) is locked: " + (session.locked_reason("publish") or "")))
+            elif len(self._commits()) < 2:
+                lines.append(("p", "push is locked: make the two commits first (r)"))
+        text = Text()
+        for key, reason in lines:
+            if text:
+                text.append("\n")
+            if key:
+                text.append(f" {key} ", style="bold reverse")
+                text.append(" ")
+            text.append(one_line(reason, max_chars=600), style="italic")
+        return text
+
+    # Viewing ------------------------------------------------------------------------------
+
+    def action_next_view(self) -> None:
+        if self.has_next_view():
+            self.viewing = STEPS[self._index(self.viewing) + 1]
+            self._view_changed()
+
+    def action_prev_view(self) -> None:
+        if self.has_prev_view():
+            self.viewing = STEPS[self._index(self.viewing) - 1]
+            self._view_changed()
+
+    def _view_changed(self) -> None:
+        self.refresh_all()
+        if self._diff_visible_step():
+            self.refresh_diff()
+
+    def action_back(self) -> None:
+        self.action_cancel_run()
+        self.app.pop_screen()
+
+    # Step operations (thread worker, own loop) --------------------------------------------
+
+    def action_run_step(self) -> None:
+        if not self.can_run():
+            return
+        method = getattr(self.session, OPERATIONS[self.session.step])
+        self._start(self.session.step, method)
+
+    def _start(self, step: str, make: Callable[[], AsyncIterator]) -> None:
+        self._op += 1
+        self.running = step
+        self.last_result = None
+        log = self.query_one("#fuzz-log", Log)
+        log.clear()
+        self.viewing = step
+        self.refresh_all()
+        self._operation(self._op, make)
+
+    @work(thread=True, exclusive=True, group="fuzz-op")
+    def _operation(self, op: int, make: Callable[[], AsyncIterator]) -> None:
+        worker = get_current_worker()
+        post = self.post_message
+        pending: list[str] = []
+
+        def flush() -> None:
+            if pending:
+                post(_Lines(op, pending.copy()))
+                pending.clear()
+
+        async def drive() -> None:
+            events = make()  # raises GateLocked / PushRefused before anything runs
+            try:
+                async for event in events:
+                    if isinstance(event, ProcLine):
+                        pending.append(display_line(event.text))
+                    elif isinstance(event, ProcStarted):
+                        pending.append(display_line("$ " + " ".join(event.argv)))
+                    elif isinstance(event, ProcFinished):
+                        result = event.result
+                        pending.append(f"[exit {result.exit_code}]" if result.error is None else display_line(f"[{result.error}]"))
+                    else:
+                        flush()
+                        post(_Event(op, event))
+            finally:
+                await events.aclose()
+
+        async def main() -> tuple[str | None, bool]:
+            task = asyncio.ensure_future(drive())
+            while not task.done():
+                await asyncio.wait({task}, timeout=FRAME_S)
+                flush()
+                if worker.is_cancelled and not task.done():
+                    task.cancel()
+            try:
+                task.result()
+            except asyncio.CancelledError:
+                return None, True
+            except FuzzError as exc:
+                return str(exc), False
+            except Exception as exc:  # noqa: BLE001 - shown to the maintainer, never a crash
+                return f"{type(exc).__name__}: {exc}", False
+            return None, False
+
+        error, cancelled = asyncio.run(main())
+        flush()
+        post(_Done(op, error, cancelled))
+
+    def on__lines(self, message: _Lines) -> None:
+        if message.op == self._op:
+            self.query_one("#fuzz-log", Log).write_lines(message.lines)
+
+    def on__event(self, message: _Event) -> None:
+        if message.op != self._op:
+            return
+        event = message.event
+        log = self.query_one("#fuzz-log", Log)
+        if isinstance(event, Phase):
+            log.write_line(display_line(f"── {event.text}"))
+        elif isinstance(event, Proof):
+            log.write_line(display_line(f"{'✔' if event.ok else '✘'} {event.name}: {event.detail}"))
+        elif isinstance(event, StepResult):
+            self.last_result = event
+        self.refresh_all()
+
+    def on__done(self, message: _Done) -> None:
+        if message.op != self._op:
+            return
+        before = self.running
+        self.running = None
+        result = self.last_result
+        if message.cancelled:
+            self.notify("Cancelled: the process tree was killed; the session keeps its last saved proof.", markup=False)
+        elif message.error:
+            self.notify(message.error, title="Refused", severity="error", timeout=15, markup=False)
+        elif result is not None:
+            self.notify(result.reason, title="Done" if result.ok else "Not proven", severity="information" if result.ok else "warning", markup=False)
+        self._after_change(before)
+
+    def _after_change(self, before: str | None) -> None:
+        step = self.session.step
+        if before is not None and self.viewing == before and step in STEPS:
+            self.viewing = step
+        self.refresh_all()
+        if self._diff_visible_step():
+            self.refresh_diff()
+        self.post_message(self.StepChanged(self.session, step))
+
+    def action_cancel_run(self) -> None:
+        if self.running:
+            self.workers.cancel_group(self, "fuzz-op")
+
+    # Step 2: editor, live diff, form ---------------------------------------------------------
+
+    def action_edit_fix(self) -> None:
+        if not self.can_edit():
+            return
+        checkout = self.session.checkout
+        paths = [checkout / f.path for f in (self._diff.files if self._diff else ())] or [checkout]
+        if self.editor is not None:
+            self.editor(paths)
+        else:
+            command = os.environ.get("VISUAL") or os.environ.get("EDITOR")
+            if not command or self.app.is_headless:
+                self.notify("Set $EDITOR, or edit in any editor: the diff refreshes on change.", markup=False)
+                return
+            try:
+                with self.app.suspend():
+                    subprocess.run([*shlex.split(command), *map(str, paths)], cwd=checkout, check=False)
+            except Exception as exc:  # noqa: BLE001 - a broken editor must not crash the app
+                self.notify(f"Could not start $EDITOR: {exc}", severity="warning", markup=False)
+        self.refresh_diff()
+
+    def _poll(self) -> None:
+        if not self.running and self._diff_visible_step():
+            self.refresh_diff()
+
+    @work(exclusive=True, group="fuzz-diff")
+    async def refresh_diff(self) -> None:
+        """Read the working-tree diff; post it when its digest changed (cheap when it did not)."""
+        try:
+            diff = await self.session.diff()
+        except (FuzzError, OSError, ValueError):
+            return
+        except Exception:  # noqa: BLE001 - git errors while the maintainer rewrites history
+            return
+        if diff.digest != self._digest:
+            self.post_message(_DiffChanged(diff))
+
+    def on__diff_changed(self, message: _DiffChanged) -> None:
+        self._digest = message.diff.digest
+        self._diff = message.diff
+        self.query_one("#fuzz-diff", DiffPane).show_patch_text(message.diff.text, title=f"working tree vs base {self.session.base[:12]}")
+
+    def action_fix_form(self) -> None:
+        if not self.can_fill_form():
+            return
+        ev = self.session.state["steps"].get("fix", {})
+        self.app.push_screen(FixForm(ev.get("quality"), ev.get("summary")), self._form_saved)
+
+    def _form_saved(self, values: dict | None) -> None:
+        if not values:
+            return
+        try:
+            self.session.record_quality(values["quality"])
+            self.session.record_summary(values["summary"])
+        except FuzzError as exc:
+            self.notify(str(exc), severity="error", markup=False)
+        self.refresh_all()
+
+    # Step 3: comment review --------------------------------------------------------------------
+
+    def action_toggle_comments(self) -> None:
+        if not self.can_review_comments():
+            return
+        current = self.session.state["steps"].get("validate", {}).get("comment_review", {}).get("ok", False)
+        self.session.record_comment_review(not current, "reviewed in triagedeck" if not current else "")
+        self.refresh_all()
+
+    # Finishing, going back ---------------------------------------------------------------------
+
+    def action_finish_step(self) -> None:
+        if not self.can_finish():
+            return
+        self._finish(self.session.step)
+
+    @work(exclusive=True, group="fuzz-finish")
+    async def _finish(self, step: str) -> None:
+        try:
+            if step == "fix":
+                await self.session.finish_fix()
+            elif step == "validate":
+                await self.session.finish_validation()
+            elif step == "review":
+                self.session.confirm_review()
+        except FuzzError as exc:
+            self.post_message(_GateDone(step, str(exc)))
+            return
+        self.post_message(_GateDone(step, None))
+
+    def on__gate_done(self, message: _GateDone) -> None:
+        if message.error:
+            self.notify(message.error, title="Locked", severity="warning", timeout=12, markup=False)
+        self._after_change(message.what)
+
+    def action_go_back(self) -> None:
+        if not self.can_go_back():
+            return
+        before = self.session.step
+        target = "fix" if before == "validate" else "validate"
+        try:
+            self.session.go_back(target)  # type: ignore[arg-type]
+        except FuzzError as exc:
+            self.notify(str(exc), severity="warning", markup=False)
+            return
+        self.viewing = target
+        self._after_change(None)
+
+    # Step 5: push ------------------------------------------------------------------------------
+
+    def action_push(self) -> None:
+        if not self.can_push():
+            return
+        try:
+            plan = self.session.plan_push()
+        except FuzzError as exc:
+            self.notify(str(exc), severity="warning", markup=False)
+            return
+
+        def answered(confirmed: bool | None) -> None:
+            # The confirmation exists only here, from the dialog's "y", for exactly this plan.
+            if confirmed is True:
+                confirmation = PushConfirmation.for_plan(plan, "dialog")
+                self.pushes_started += 1
+                self._start("publish", lambda: self.session.push(confirmation))
+
+        self.app.push_screen(PushDialog(plan), answered)
+
+    def on_unmount(self) -> None:
+        self.workers.cancel_group(self, "fuzz-op")

@@ -1,0 +1,1 @@
+"""Widgets grouped by feature: table/ (the virtual table), queue/, issue/, status/."""
