@@ -25,8 +25,7 @@ def parse_timestamp(value: str | datetime | None) -> datetime | None:
         return None
     if isinstance(value, datetime):
         return value if value.tzinfo else value.replace(tzinfo=timezone.utc)
-    text = value.replace("Z", "+00:00")
-    parsed = datetime.fromisoformat(text)
+    parsed = datetime.fromisoformat(value)  # Python >= 3.11 reads a trailing "Z"
     return parsed if parsed.tzinfo else parsed.replace(tzinfo=timezone.utc)
 
 

@@ -6,20 +6,23 @@ write gate together. It holds no UI and makes no decisions for the user.
 
 from __future__ import annotations
 
+from functools import cached_property
 from pathlib import Path
-from typing import AsyncIterator, Literal
+from typing import TYPE_CHECKING, AsyncIterator, Literal
 
 from .auth import Secret
 from .config import Config
 from .errors import GitHubError, RateLimited, TriagedeckError
-from .gate.executor import PlanResult, WriteGate
 from .gate.plan import Confirmation, WritePlan
-from .github.connection import Connection
 from .github.ratelimit import RateLimitTracker, RetryPolicy
-from .github.reads import GitHubReader
-from .github.sync import QueueSync, SyncProgress
-from .models import AuditEntry, Issue, IssueThread, QueueSection, SyncStats, Trust
+from .models import AuditEntry, Issue, IssueThread, QueueSection, SyncStats, Trust, parse_timestamp
 from .store import Store
+
+if TYPE_CHECKING:
+    from .gate.executor import PlanResult, WriteGate
+    from .github.connection import Connection
+    from .github.reads import GitHubReader
+    from .github.sync import QueueSync, SyncProgress
 
 Mode = Literal["online", "offline", "demo"]
 
@@ -38,11 +41,40 @@ class Workbench:
         self.config = config
         self.store = store
         self.mode: Mode = mode
-        self.conn = Connection(api_url=config.api_url, token=token, repo=config.repo_ref, retry=retry)
-        self.reader = GitHubReader(self.conn)
-        self.gate = WriteGate(self.conn, store.audit, **(gate_options or {}))
-        self._sync = QueueSync(self.reader, store.issues)
         self.last_sync_error: str | None = None
+        self._token = token
+        self._retry = retry
+        self._gate_options = gate_options or {}
+        self._tracker = RateLimitTracker()
+
+    # The GitHub side is built on first use (githubkit's import costs ~1 s; the queue
+    # paints from the store before any of it is needed).
+
+    @cached_property
+    def conn(self) -> "Connection":
+        from .github.connection import Connection
+
+        return Connection(
+            api_url=self.config.api_url, token=self._token, repo=self.config.repo_ref, retry=self._retry, tracker=self._tracker
+        )
+
+    @cached_property
+    def reader(self) -> "GitHubReader":
+        from .github.reads import GitHubReader
+
+        return GitHubReader(self.conn)
+
+    @cached_property
+    def gate(self) -> "WriteGate":
+        from .gate.executor import WriteGate
+
+        return WriteGate(self.conn, self.store.audit, **self._gate_options)
+
+    @cached_property
+    def _sync(self) -> "QueueSync":
+        from .github.sync import QueueSync
+
+        return QueueSync(self.reader, self.store.issues)
 
     @classmethod
     def open(
@@ -66,11 +98,18 @@ class Workbench:
 
     @property
     def rate_limit(self) -> RateLimitTracker:
-        return self.conn.tracker
+        return self._tracker
 
     @property
     def viewer(self) -> str | None:
-        return self.conn._viewer
+        return self.__dict__["conn"]._viewer if "conn" in self.__dict__ else None
+
+    def last_synced(self, title: str):
+        """When this section was last synced (any session), from the store's cursor table."""
+        rows = self.store.db.query(
+            "SELECT last_sync_at FROM sync_cursors WHERE repo=? AND section=?", (self.repo, title)
+        )
+        return parse_timestamp(rows[0]["last_sync_at"]) if rows else None
 
     def sections(self) -> tuple[QueueSection, ...]:
         return self.config.queue_sections
@@ -93,7 +132,7 @@ class Workbench:
 
     # -- reads -------------------------------------------------------------------------
 
-    async def sync_section_events(self, section: QueueSection, *, full: bool = False) -> AsyncIterator[SyncProgress | SyncStats]:
+    async def sync_section_events(self, section: QueueSection, *, full: bool = False) -> "AsyncIterator[SyncProgress | SyncStats]":
         async for event in self._sync.sync(section, full=full):
             yield event
 
@@ -146,7 +185,7 @@ class Workbench:
 
     # -- writes ------------------------------------------------------------------------
 
-    async def execute(self, plan: WritePlan, confirmation: Confirmation | None, *, dry_run: bool = False) -> PlanResult:
+    async def execute(self, plan: WritePlan, confirmation: Confirmation | None, *, dry_run: bool = False) -> "PlanResult":
         """Run a plan through the write gate, then refresh the cached issue."""
         result = await self.gate.execute(plan, confirmation, dry_run=dry_run)
         if result.sent:
@@ -160,5 +199,6 @@ class Workbench:
         return self.store.audit.entries(repo=self.repo, limit=limit)
 
     async def aclose(self) -> None:
-        await self.conn.aclose()
+        if "conn" in self.__dict__:
+            await self.conn.aclose()
         self.store.close()

@@ -1,8 +1,6 @@
 """githubkit-based GitHub layer: connection, reads, queue sync. Writes live in
-``core.github.writes`` and are reachable only through the write gate."""
+``core.github.writes`` and are reachable only through the write gate.
 
-from .connection import Connection, translate_errors
-from .ratelimit import RateLimitTracker, RetryPolicy
-from .reads import GitHubReader
-
-__all__ = ["Connection", "GitHubReader", "RateLimitTracker", "RetryPolicy", "translate_errors"]
+Submodules are imported on demand: githubkit takes about a second to import, and the
+TUI must paint its first frame before that.
+"""

@@ -58,10 +58,11 @@ class Connection:
         repo: RepoRef,
         retry: RetryPolicy | None = None,
         timeout_s: float = 30.0,
+        tracker: RateLimitTracker | None = None,
     ):
         self.api_url = api_url.rstrip("/")
         self.repo = repo
-        self.tracker = RateLimitTracker()
+        self.tracker = tracker or RateLimitTracker()
         self.retry = retry or RetryPolicy()
         self._auth = token.reveal() if token else None
         self._timeout_s = timeout_s

@@ -13,17 +13,13 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
 from typing import Callable
 
-import httpx
-from githubkit.exception import (
-    GitHubException,
-    PrimaryRateLimitExceeded,
-    RequestFailed,
-    RequestTimeout,
-    SecondaryRateLimitExceeded,
-)
-from githubkit.retry import RetryOption
+from typing import TYPE_CHECKING
 
 from ..models import RateLimit
+
+if TYPE_CHECKING:  # githubkit is imported lazily: it costs ~1 s at start-up
+    import httpx
+    from githubkit.exception import GitHubException
 
 
 class RateLimitTracker:
@@ -49,7 +45,7 @@ class RateLimitTracker:
         with self._lock:
             return self._by_resource.get(name, RateLimit(resource=name))
 
-    def observe(self, response: httpx.Response) -> None:
+    def observe(self, response: "httpx.Response") -> None:
         headers = response.headers
         with self._lock:
             self.requests += 1
@@ -70,7 +66,7 @@ class RateLimitTracker:
             except ValueError:
                 pass  # a malformed header must not break a request
 
-    async def hook(self, response: httpx.Response) -> None:
+    async def hook(self, response: "httpx.Response") -> None:
         """httpx async response hook."""
         self.observe(response)
 
@@ -89,7 +85,15 @@ class RetryPolicy:
     max_secondary_wait_s: float = 60.0
     on_retry: Callable[[str], None] | None = None
 
-    def __call__(self, exc: GitHubException, retry_count: int) -> RetryOption:
+    def __call__(self, exc: "GitHubException", retry_count: int) -> tuple[bool, timedelta | None]:
+        from githubkit.exception import (
+            PrimaryRateLimitExceeded,
+            RequestFailed,
+            RequestTimeout,
+            SecondaryRateLimitExceeded,
+        )
+        from githubkit.retry import RetryOption
+
         if retry_count >= self.max_retries:
             return RetryOption(False)
         if isinstance(exc, PrimaryRateLimitExceeded):

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import sqlite3
 from datetime import datetime
+from functools import lru_cache
 from typing import Iterable
 
 from ..models import Comment, Issue, IssueThread, format_timestamp, parse_timestamp, utcnow
@@ -38,7 +39,14 @@ def _issue_row(issue: Issue) -> tuple:
     )
 
 
+@lru_cache(maxsize=8192)
+def _names(text: str) -> tuple[str, ...]:
+    # Label/assignee sets repeat across thousands of issues: decode each JSON text once.
+    return tuple(json.loads(text)) if text != "[]" else ()
+
+
 def issue_from_row(row: sqlite3.Row) -> Issue:
+    body = row["body"] if "body" in row.keys() else None
     return Issue(
         repo=row["repo"],
         number=row["number"],
@@ -47,14 +55,14 @@ def issue_from_row(row: sqlite3.Row) -> Issue:
         state_reason=row["state_reason"],
         author=row["author"],
         author_association=row["author_association"],
-        labels=tuple(json.loads(row["labels"])),
-        body=row["body"],
+        labels=_names(row["labels"]),
+        body=body,
         created_at=parse_timestamp(row["created_at"]),  # type: ignore[arg-type]
         updated_at=parse_timestamp(row["updated_at"]),  # type: ignore[arg-type]
         closed_at=parse_timestamp(row["closed_at"]),
         comments_count=row["comments_count"],
         locked=bool(row["locked"]),
-        assignees=tuple(json.loads(row["assignees"])),
+        assignees=_names(row["assignees"]),
         html_url=row["html_url"],
         node_id=row["node_id"],
     )
@@ -113,9 +121,15 @@ class IssueCache:
                 [(repo, section, n) for n in numbers],
             )
 
-    def section_issues(self, repo: str, section: str) -> list[Issue]:
-        """Issues of a queue section, most recently updated first."""
-        cols = ", ".join(f"i.{c.strip()}" for c in _ISSUE_COLUMNS.split(","))
+    def section_issues(self, repo: str, section: str, *, with_body: bool = False) -> list[Issue]:
+        """Issues of a queue section, most recently updated first.
+
+        Without ``with_body`` the bodies are not read (``body`` is None): a queue of
+        20,000 issues needs none of them, and they are most of the bytes.
+        """
+        cols = ", ".join(
+            f"i.{c.strip()}" for c in _ISSUE_COLUMNS.split(",") if with_body or c.strip() != "body"
+        )
         rows = self.db.query(
             f"SELECT {cols} FROM issues i JOIN section_members s ON s.repo=i.repo AND s.number=i.number "
             "WHERE s.repo=? AND s.section=? ORDER BY i.updated_at DESC, i.number DESC",
