@@ -6,16 +6,18 @@ import argparse
 import json
 import sys
 from dataclasses import dataclass, field
-from typing import Any, TextIO
+from typing import TYPE_CHECKING, Any, TextIO
 
 from ..auth import Secret, find_token
 from ..config import Config
 from ..errors import PlanRefused, TriagedeckError
-from ..gate.executor import PlanResult
 from ..gate.plan import Confirmation, WritePlan
 from ..issuefile import load_issue_file
 from ..models import IssueThread
 from ..text import inert
+
+if TYPE_CHECKING:
+    from ..gate.executor import PlanResult
 
 
 def _is_loopback(url: str) -> bool:
@@ -87,7 +89,7 @@ class CliContext:
             raise TriagedeckError("give an issue number or --issue-file FILE")
         return await self.workbench().thread(int(number))
 
-    async def execute_plan(self, plan: WritePlan, *, yes: bool, dry_run: bool) -> PlanResult:
+    async def execute_plan(self, plan: WritePlan, *, yes: bool, dry_run: bool) -> "PlanResult":
         """Show the plan, then execute it through the write gate when confirmed.
 
         ``--yes`` confirms; without it an interactive terminal is asked, anything else is
@@ -127,7 +129,7 @@ def format_plan(plan: WritePlan) -> str:
     return "\n".join(lines)
 
 
-def format_result(result: PlanResult) -> str:
+def format_result(result: "PlanResult") -> str:
     if result.dry_run:
         return "dry run: nothing was sent"
     if result.refused:

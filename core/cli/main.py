@@ -16,7 +16,7 @@ from .. import __version__
 from ..config import Config, load_config
 from ..errors import ConfigError, TriagedeckError
 from .context import CliContext
-from .verbs import VERB_MODULES
+from .verbs import VERBS
 
 LaunchTui = Callable[[Config, argparse.Namespace], int]
 
@@ -32,7 +32,30 @@ def global_options() -> argparse.ArgumentParser:
     return parent
 
 
-def build_parser() -> argparse.ArgumentParser:
+_VALUE_OPTIONS = {"--repo", "--api-url", "--data-dir", "--config"}
+
+
+def requested_verb(argv: Sequence[str]) -> str | None:
+    """The verb named on the command line (the first positional word), if any."""
+    names = {name for name, _, _ in VERBS}
+    skip = False
+    for token in argv:
+        if skip:
+            skip = False
+            continue
+        if token in _VALUE_OPTIONS:
+            skip = True
+            continue
+        if token.startswith("-"):
+            continue
+        return token if token in names else None
+    return None
+
+
+def build_parser(argv: Sequence[str] | None = None) -> argparse.ArgumentParser:
+    """The parser. With ``argv``, only the verb it names is imported and fully built (the
+    others get a summary-only entry); without, every verb is built."""
+    only = requested_verb(argv) if argv is not None else None
     parents = [global_options()]
     parser = argparse.ArgumentParser(
         prog="triagedeck",
@@ -42,13 +65,11 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--version", action="version", version=f"triagedeck {__version__}")
     parser.add_argument("--demo", action="store_true", help="start the TUI on the embedded demo (offline loopback GitHub)")
     sub = parser.add_subparsers(dest="verb", metavar="VERB")
-    for name in VERB_MODULES:
-        try:
-            module = importlib.import_module(f"{__package__}.verbs.{name}")
-        except ModuleNotFoundError as exc:
-            if exc.name == f"{__package__}.verbs.{name}":
-                continue  # verb not built yet
-            raise
+    for name, module_name, summary in VERBS:
+        if argv is not None and name != only:
+            sub.add_parser(name, help=summary, add_help=False)
+            continue
+        module = importlib.import_module(f"{__package__}.verbs.{module_name}")
         module.register(sub, parents)
     return parser
 
@@ -71,7 +92,8 @@ async def _run_verb(ctx: CliContext) -> int:
 
 def run(argv: Sequence[str] | None = None, *, launch_tui: LaunchTui | None = None) -> int:
     """Parse ``argv`` and run the verb; returns the exit status."""
-    parser = build_parser()
+    argv = list(sys.argv[1:] if argv is None else argv)
+    parser = build_parser(argv)
     args = parser.parse_args(argv)
     try:
         config = _config_from_args(args)

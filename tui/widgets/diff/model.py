@@ -92,6 +92,20 @@ class HunkInfo:
             self._pairs = pairs
         return self._pairs
 
+    def split_count(self) -> int:
+        """How many side-by-side rows the hunk takes (without building them)."""
+        if self._pairs is not None:
+            return len(self._pairs)
+        total = 0
+        for match in _RUN_RE.finditer(self.kinds):
+            text = match.group()
+            if text[0] == " ":
+                total += len(text)
+            else:
+                removed = text.count("-")
+                total += max(removed, len(text) - removed)
+        return total
+
     def unified_row(self, offset: int) -> tuple[int, bool]:
         """(line index, is the no-newline note after it) for body row ``offset``."""
         marks = self.no_newline
@@ -162,7 +176,7 @@ class Layout:
                 self.hunk_rows.append(row)
                 add(HUNK, f, h)
                 info = model.info(h)
-                count = len(info.kinds) + len(info.no_newline) if mode == "unified" else len(info.pairs())
+                count = len(info.kinds) + len(info.no_newline) if mode == "unified" else info.split_count()
                 if count:
                     add(_BODY, f, h, count=count)
         self.total = row
