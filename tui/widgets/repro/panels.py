@@ -10,6 +10,7 @@ from collections.abc import Sequence
 
 from rich.table import Table
 from rich.text import Text
+from textual.widget import Widget
 
 from core.issue.analysis import ReproAnalysis
 from core.issue.select import Candidate, Selection
@@ -283,3 +284,29 @@ def results_table(outcomes: Sequence[RunOutcome], durations: Sequence[float], pl
         caption += " · consistent" if report.consistent else " · FLAKY"
     table.caption = caption
     return table
+
+
+class TextLine(Widget):
+    """A fixed-height line of text that repaints without a layout pass.
+
+    ``Static.update`` asks for a full layout, which re-renders the whole screen (the
+    code's Syntax included); the run badge changes ten times a second during a run.
+    """
+
+    DEFAULT_CSS = "TextLine { height: 1; width: 1fr; }"
+
+    def __init__(self, *, id: str | None = None, classes: str | None = None) -> None:
+        super().__init__(id=id, classes=classes)
+        self._text = Text()
+
+    @property
+    def content(self) -> Text:
+        return self._text
+
+    def render(self) -> Text:
+        return self._text
+
+    def set_text(self, text: Text) -> None:
+        if text != self._text:
+            self._text = text
+            self.refresh()
