@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import asyncio
 import collections
+import time
 import os
 import tempfile
 from dataclasses import dataclass
@@ -13,6 +15,7 @@ from .events import OutputLine, RunEvent, RunFinished, RunStarted
 from .handle import RunHandle
 from .spec import RunSpec
 
+YIELD_S = 0.002  # longest stretch collect() keeps the loop during a flood
 DEFAULT_KEEP_LINES = 2000
 
 
@@ -75,9 +78,14 @@ async def collect(
     write_log: bool = True,
     on_event: Callable[[RunEvent], None] | None = None,
 ) -> RunResult:
-    """Run ``spec`` to the end. ``on_event`` sees every event as it comes (for live display)."""
+    """Run ``spec`` to the end. ``on_event`` sees every event as it comes (for live display).
+
+    It hands the event loop back at least every ``YIELD_S`` seconds: during an output flood
+    the queue never runs dry, and without the yield a UI sharing the loop would starve.
+    """
     tail: collections.deque[OutputLine] = collections.deque(maxlen=keep_lines)
     count = 0
+    deadline = time.perf_counter() + YIELD_S
     started: RunStarted | None = None
     finished: RunFinished | None = None
     log = None
@@ -90,12 +98,15 @@ async def collect(
             async for event in handle:
                 if on_event is not None:
                     on_event(event)
-                if isinstance(event, OutputLine):
+                if type(event) is OutputLine:
                     tail.append(event)
                     count += 1
                     if log is not None:
                         log.write(event.text)
                         log.write("\n")
+                    if not count & 63 and time.perf_counter() > deadline:
+                        await asyncio.sleep(0)
+                        deadline = time.perf_counter() + YIELD_S
                 elif isinstance(event, RunStarted):
                     started = event
                 elif isinstance(event, RunFinished):

@@ -38,12 +38,12 @@ from core.run import (
     FlakinessReport,
     OutputLine,
     RunEnvironment,
-    RunFinished,
     RunHandle,
     RunResult,
     RunSpec,
     RunStarted,
     Verdict,
+    collect,
     conda_env,
     discover_conda_envs,
     judge_result,
@@ -97,8 +97,6 @@ DEFAULT_MAX_LINES = 5000
 DEFAULT_REPEAT = 5
 # Lines each run keeps in memory for the verdict (the log file holds all of them).
 KEEP_LINES = 2000
-# The longest stretch the run worker holds the event loop while output floods in.
-YIELD_S = 0.002
 
 RunnerFactory = Callable[[RunEnvironment], object]
 CollaboratorCheck = Callable[[str], Awaitable[Trust]]
@@ -122,40 +120,6 @@ class _Tap:
         self.cancelled = True
         if self.handle is not None:
             self.handle.cancel()
-
-
-async def collect_cooperatively(runner, spec: RunSpec, log_path: Path, on_event: Callable[[object], None]) -> RunResult:
-    """``core.run.collect`` that hands the event loop back every ``YIELD_S``.
-
-    ``collect`` drains every queued chunk of output without suspending (tens of thousands
-    of lines during a flood), which starves the UI's message pumps; a key press needs
-    several pump hops, so each hop must not wait behind a long drain.
-    """
-    tail: collections.deque[OutputLine] = collections.deque(maxlen=KEEP_LINES)
-    count = 0
-    started: RunStarted | None = None
-    finished: RunFinished | None = None
-    clock = time.perf_counter
-    deadline = clock() + YIELD_S
-    with open(log_path, "w", encoding="utf-8", errors="replace") as log:
-        write = log.write
-        async with runner.run(spec) as handle:
-            async for event in handle:
-                on_event(event)
-                if type(event) is OutputLine:
-                    tail.append(event)
-                    count += 1
-                    write(event.text + "\n")
-                    if not count & 63 and clock() > deadline:
-                        await asyncio.sleep(0)
-                        deadline = clock() + YIELD_S
-                elif isinstance(event, RunStarted):
-                    started = event
-                elif isinstance(event, RunFinished):
-                    finished = event
-    if started is None or finished is None:
-        raise TriagedeckError("the run ended without its start or finish event")
-    return RunResult(started, finished, tuple(tail), count, log_path)
 
 
 # Messages the run worker posts (private) --------------------------------------------------
@@ -879,7 +843,7 @@ class ReproScreen(ReproChecks, Screen):
                 count = 0
                 started = self.clock()
                 try:
-                    result = await collect_cooperatively(tap, spec, log_path, on_event)
+                    result = await collect(tap, spec, keep_lines=KEEP_LINES, log_path=log_path, on_event=on_event)
                 except (TriagedeckError, OSError) as exc:
                     flush()
                     post(_Failed(run_id, str(exc)))
