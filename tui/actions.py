@@ -24,6 +24,12 @@ SCOPES: dict[str, str] = {
     "confirm": "Confirmation dialog",
     "help": "Help",
     "audit": "Audit log",
+    "diff": "Diff view",
+    "diff_pane": "Diff pane (review a change)",
+    "minimize_steps": "Minimizer steps",
+    "repro": "Repro pane",
+    "repro_gate": "Repro pane: security gate",
+    "repro_edit": "Repro pane: editing the repro",
 }
 
 
@@ -77,6 +83,45 @@ ACTIONS: tuple[Action, ...] = (
     Action("confirm.no", "n,escape", "cancel", "Cancel", "confirm", palette=False),
     Action("help.close", "escape,q", "close", "Close", "help", palette=False),
     Action("audit.back", "escape,q", "back", "Back", "audit"),
+    # Diff pane and minimizer steps
+    Action("diff.toggle_view", "v", "toggle_view", "Split/unified", "diff"),
+    Action("diff.next_hunk", "right_square_bracket,n", "next_hunk", "Next hunk", "diff"),
+    Action("diff.prev_hunk", "left_square_bracket,p", "prev_hunk", "Prev hunk", "diff"),
+    Action("diff.next_file", "right_curly_bracket", "next_file", "Next file", "diff", check="has_files"),
+    Action("diff.prev_file", "left_curly_bracket", "prev_file", "Prev file", "diff", show=False, check="has_files"),
+    Action("diff.down", "j", "scroll_down", "Scroll down", "diff", show=False, palette=False),
+    Action("diff.up", "k", "scroll_up", "Scroll up", "diff", show=False, palette=False),
+    Action("diff.left", "h", "scroll_left", "Scroll left", "diff", show=False, palette=False),
+    Action("diff.right", "l", "scroll_right", "Scroll right", "diff", show=False, palette=False),
+    Action("diff.page_down", "ctrl+d", "page_down", "Page down", "diff", show=False, palette=False),
+    Action("diff.page_up", "ctrl+u", "page_up", "Page up", "diff", show=False, palette=False),
+    Action("diff.top", "g", "scroll_home", "Top", "diff", show=False, palette=False),
+    Action("diff.bottom", "G", "scroll_end", "Bottom", "diff", show=False, palette=False),
+    Action("diff_pane.accept", "a", "accept", "Accept", "diff_pane", check="can_decide"),
+    Action("diff_pane.reject", "x", "reject", "Reject", "diff_pane", check="can_decide"),
+    Action("minimize_steps.next", "j", "next_step", "Next step", "minimize_steps", show=False, palette=False),
+    Action("minimize_steps.prev", "k", "prev_step", "Prev step", "minimize_steps", show=False, palette=False),
+    Action("minimize_steps.whole", "o", "show_whole", "Original→final", "minimize_steps"),
+    Action("minimize_steps.accept", "a", "accept", "Use minimized", "minimize_steps"),
+    Action("minimize_steps.reject", "x", "reject", "Keep original", "minimize_steps"),
+    Action("minimize_steps.back", "escape", "back", "Back", "minimize_steps"),
+    # Repro pane
+    Action("repro.run", "r", "run", "Run", "repro", check="can_run"),
+    Action("repro.run_many", "R", "run_many", "Run N×", "repro", check="can_run"),
+    Action("repro.cancel", "ctrl+c,x", "cancel_run", "Cancel", "repro", check="run_in_progress", priority=False),
+    Action("repro.edit", "e", "edit", "Edit", "repro", check="can_edit"),
+    Action("repro.original", "o", "original", "Original", "repro", check="is_edited"),
+    Action("repro.next", "right_square_bracket", "next_candidate", "Next repro", "repro", check="has_candidates"),
+    Action("repro.prev", "left_square_bracket", "prev_candidate", "Prev repro", "repro", show=False, check="has_candidates"),
+    Action("repro.target", "t", "next_target", "Target env", "repro", check="can_pick_target"),
+    Action("repro.log", "L", "open_log", "Full log", "repro", check="has_log"),
+    Action("repro.back", "escape", "back", "Back", "repro"),
+    # The gate's keys differ from the trigger (``r``) so a double press never runs a repro.
+    Action("repro_gate.run", "y", "choose('run')", "Run it", "repro_gate", palette=False),
+    Action("repro_gate.edit", "e", "choose('edit')", "Edit first", "repro_gate", palette=False),
+    Action("repro_gate.skip", "s", "choose('skip')", "Skip", "repro_gate", palette=False),
+    Action("repro_gate.dismiss", "escape", "dismiss_gate", "Not now", "repro_gate", palette=False),
+    Action("repro_edit.done", "escape,ctrl+s", "done_editing", "Done editing", "repro_edit", palette=False, priority=True),
 )
 
 BY_ID: dict[str, Action] = {a.id: a for a in ACTIONS}

@@ -12,6 +12,8 @@ one frame for ``Log.write_lines``. Every action the gate refuses is greyed out
 from __future__ import annotations
 
 import asyncio
+import hashlib
+import json
 import os
 import shlex
 import subprocess
@@ -40,6 +42,7 @@ from .dialogs import FixForm, PushDialog
 FRAME_S = 1 / 60
 POLL_S = 3.0
 LOG_LINES = 3000
+GATE_WIDTH = 110  # one line per refused action; the step list shows the whole reason
 # The operation of each step ("r"); review (4) has none: it is confirmed with "f".
 OPERATIONS = {"capture": "capture", "repro": "repro", "fix": "check_fix", "validate": "validate", "publish": "commit"}
 
@@ -100,6 +103,8 @@ class FuzzSessionScreen(FuzzChecks, Screen):
         self._op = 0
         self._digest: str | None = None
         self._diff: CoreDiff | None = None
+        self._shown: tuple | None = None
+        self._enabled: tuple | None = None
         self.viewing = self._default_view()
 
     # Layout ---------------------------------------------------------------------------
@@ -135,12 +140,25 @@ class FuzzSessionScreen(FuzzChecks, Screen):
 
     def refresh_all(self) -> None:
         session = self.session
+        # Re-laying out the panel is the expensive part: skip it when nothing it shows changed.
+        key = (self.viewing, self.running, session.step, hashlib.sha1(json.dumps(session.state, sort_keys=True, default=str).encode()).hexdigest())
+        if key == self._shown:
+            self._sync_bindings()
+            return
+        self._shown = key
         self.query_one("#fuzz-header", Static).update(header_text(session))
         self.query_one("#fuzz-steps", Static).update(steps_text(step_rows(session, self.running), self.viewing))
         self.query_one("#fuzz-panel", Static).update(PANELS[self.viewing](session))
         self.query_one("#fuzz-diff").display = self._diff_visible_step()
         self.query_one("#fuzz-gate", Static).update(self.gate_text())
-        self.refresh_bindings()
+        self._sync_bindings()
+
+    def _sync_bindings(self) -> None:
+        """Refresh the footer only when an action's enabled state changed (it re-composes)."""
+        enabled = tuple(self.check_action(b.action, ()) for b in self.BINDINGS)
+        if enabled != self._enabled:
+            self._enabled = enabled
+            self.refresh_bindings()
 
     # Gate predicates (check_action) ------------------------------------------------------
 
@@ -211,14 +229,15 @@ class FuzzSessionScreen(FuzzChecks, Screen):
                 lines.append(("p", "step 5 (publish) is locked: " + (session.locked_reason("publish") or "")))
             elif len(self._commits()) < 2:
                 lines.append(("p", "push is locked: make the two commits first (r)"))
-        text = Text()
+        text = Text(no_wrap=True, overflow="ellipsis")
         for key, reason in lines:
             if text:
                 text.append("\n")
             if key:
                 text.append(f" {key} ", style="bold reverse")
                 text.append(" ")
-            text.append(one_line(reason, max_chars=600), style="italic")
+            reason = one_line(reason, max_chars=2000)
+            text.append(reason if len(reason) <= GATE_WIDTH else reason[: GATE_WIDTH - 1] + "…", style="italic")
         return text
 
     # Viewing ------------------------------------------------------------------------------

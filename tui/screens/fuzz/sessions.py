@@ -40,20 +40,27 @@ def _what(info: FuzzSessionInfo, program_name: str | None) -> str:
     return f"program {program_name or ''}".strip()
 
 
+def _cut(text: str | None, width: int) -> str:
+    text = one_line(text or "", max_chars=2000)
+    return text if len(text) <= width else text[: width - 1] + "…"
+
+
 def _updated(stamp: str) -> str:
     """``2026-03-01T12:00:00Z`` as ``2026-03-01 12:00``."""
     return stamp.replace("T", " ")[:16] if stamp else ""
 
 
 class FuzzSessionsScreen(FuzzChecks, Screen):
-    """The sessions list. ``session_options`` go to each :class:`FuzzSessionScreen`."""
+    """The sessions list. ``session_options`` go to each :class:`FuzzSessionScreen`;
+    ``default_checkout`` pre-fills the new-session form (else the last session's checkout)."""
 
     SCOPE = "fuzz_sessions"
     BINDINGS = bindings("fuzz_sessions")
 
-    def __init__(self, workflow: FuzzWorkflow, *, session_options: dict[str, Any] | None = None) -> None:
+    def __init__(self, workflow: FuzzWorkflow, *, session_options: dict[str, Any] | None = None, default_checkout: str | None = None) -> None:
         super().__init__()
         self.workflow = workflow
+        self.default_checkout = default_checkout
         self.session_options = dict(session_options or {})
         self.infos: list[FuzzSessionInfo] = []
 
@@ -65,7 +72,7 @@ class FuzzSessionsScreen(FuzzChecks, Screen):
 
     def on_mount(self) -> None:
         table = self.query_one(DataTable)
-        table.add_columns("Source", "Issue", "Step", "Status", "Signature", "Checkout", "Updated")
+        table.add_columns("Source", "Issue", "Step", "Status", "Error / why stopped", "Checkout", "Updated")
         self.action_refresh()
         table.focus()
 
@@ -82,12 +89,12 @@ class FuzzSessionsScreen(FuzzChecks, Screen):
             record = self.workflow.store.sessions.get(info.id)
             origin = (record.state.get("source", {}).get("origin") if record else None) or "pasted"
             table.add_row(
-                Text(one_line(_what(info, Path(origin).name), max_chars=40)),
+                Text(_cut(_what(info, Path(origin).name), 20)),
                 Text(f"#{info.issue}" if info.issue else "—"),
                 Text(f"{number} {info.step}"),
-                Text(info.status + (f": {one_line(info.stop_reason, max_chars=40)}" if info.stop_reason else ""), style=_STATUS_STYLE.get(info.status, "")),
-                Text(one_line(info.signature or "—", max_chars=40)),
-                Text(one_line(info.checkout, max_chars=40)),
+                Text(info.status, style=_STATUS_STYLE.get(info.status, "")),
+                Text(_cut(info.stop_reason if info.status == "stopped" else info.signature or "—", 28)),
+                Text(_cut(info.checkout, 22)),
                 Text(_updated(info.updated_at)),
                 key=info.id,
             )
@@ -131,7 +138,7 @@ class FuzzSessionsScreen(FuzzChecks, Screen):
     # New session -------------------------------------------------------------------------
 
     def action_new_session(self) -> None:
-        last = self.infos[0].checkout if self.infos else ""
+        last = self.default_checkout or (self.infos[0].checkout if self.infos else "")
         self._open_form(NewSessionForm(checkout=last, env=self.workflow.config.env))
 
     def _open_form(self, form: NewSessionForm) -> None:

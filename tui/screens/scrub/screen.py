@@ -255,6 +255,9 @@ class ScrubScreen(ScrubChecks, ScrubFlow, Screen):
     def action_show_tab(self, tab: str) -> None:
         if tab in TABS:
             self.query_one(TabbedContent).active = f"tab-{tab}"
+            if tab == "repro":
+                # A hidden Log cannot follow its output: catch up with the end once it is laid out.
+                self.call_after_refresh(self.query_one("#scrub-log", Log).scroll_end, animate=False)
 
     def show_tab(self, tab: str) -> None:
         self.action_show_tab(tab)

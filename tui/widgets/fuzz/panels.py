@@ -3,6 +3,7 @@ renderables built from the session's stored evidence (literal Text, never markup
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -11,7 +12,7 @@ from rich.console import Group, RenderableType
 from rich.syntax import Syntax
 from rich.text import Text
 
-from core.fuzz import QUALITY_ROWS, STEPS, SUMMARY_QUESTIONS, FuzzSession
+from core.fuzz import QUALITY_ROWS, STEPS, SUMMARY_QUESTIONS, FuzzError, FuzzSession
 from core.fuzz.state import STEP_TITLES
 from core.fuzz.testgen import extract_method
 from core.text import inert, one_line
@@ -153,8 +154,25 @@ def _outcomes(run: dict | None) -> str:
     return ", ".join(f"{o['name']}: {o['outcome']}" for o in outs) or (run.get("error") or "no test ran")
 
 
-def _program(source: str) -> Syntax:
-    return Syntax(source, "python", line_numbers=True, theme="ansi_dark", background_color="default", word_wrap=False)
+@functools.lru_cache(maxsize=8)
+def _highlighted(source: str) -> Text:
+    code = Syntax(source, "python", theme="ansi_dark", background_color="default").highlight(source)
+    lines = code.split("\n")
+    while lines and not lines[-1].plain:
+        lines.pop()
+    width = len(str(len(lines)))
+    out = Text(no_wrap=True, overflow="ellipsis")
+    for number, line in enumerate(lines, 1):
+        out.append(f"{number:>{width}} │ ", style="dim")
+        out.append_text(line)
+        out.append("\n")
+    out.rstrip()
+    return out
+
+
+def _program(source: str) -> Text:
+    """Python, syntax highlighted with line numbers (lexed once per source)."""
+    return _highlighted(inert(source)).copy()
 
 
 # -- the panels --------------------------------------------------------------------------
@@ -199,7 +217,7 @@ def generated_test(session: FuzzSession) -> str | None:
             _TEST_CACHE.clear()
             _TEST_CACHE[key] = extract_method(path.read_text(encoding="utf-8"), spec)
         return _TEST_CACHE[key]
-    except (OSError, SyntaxError, StopIteration, ValueError):
+    except (OSError, SyntaxError, StopIteration, ValueError, FuzzError):
         return None
 
 

@@ -13,7 +13,7 @@ from core.gate.plan import WritePlan
 from core.text import one_line
 from core.workflow import Gate, StepState, StepStatus
 
-from .steps import MARKS, STEP_TITLES
+from .steps import MARKS, STEP_TITLES, clip
 
 VERDICT_STYLES = {
     "reproduces": ("REPRODUCES", "bold reverse red"),
@@ -28,7 +28,7 @@ VERDICT_STYLES = {
 
 def _line(text: Text, label: str, value: str, style: str = "") -> None:
     text.append(f"\n{label}: ", style="bold")
-    text.append(one_line(value, max_chars=300), style=style)
+    text.append(clip(value, 300), style=style)
 
 
 def verdict_line(verdict: dict | None) -> Text:
@@ -38,10 +38,10 @@ def verdict_line(verdict: dict | None) -> Text:
         return text
     label, style = VERDICT_STYLES.get(verdict.get("kind", ""), (str(verdict.get("kind", "?")).upper(), "bold reverse"))
     text.append(f" {label} ", style=style)
-    text.append(" " + one_line(verdict.get("summary") or "", max_chars=300))
+    text.append(" " + clip(verdict.get("summary") or "", 300))
     if verdict.get("hint"):
         text.append("\nhint: ", style="bold yellow")
-        text.append(one_line(verdict["hint"], max_chars=300))
+        text.append(clip(verdict["hint"], 300))
     return text
 
 
@@ -86,22 +86,22 @@ def plan_text(plan: WritePlan | None) -> Text:
         return text
     for line in plan.describe():
         text.append("\n  • ")
-        text.append(one_line(line, max_chars=200))
+        text.append(clip(line, 200))
     return text
 
 
 def _actionable(text: Text, a: dict) -> None:
     _line(text, "Kind", f"{a['kind']} — {'actionable' if a['actionable'] else 'not actionable'}")
     for reason in a.get("reasons", [])[:4]:
-        text.append("\n  - " + one_line(reason, max_chars=200))
+        text.append("\n  - " + clip(reason, 200))
     for ev in a.get("evidence", [])[:3]:
         text.append("\n  evidence: ", style="dim")
-        text.append(one_line(ev, max_chars=200), style="dim")
+        text.append(clip(ev, 200), style="dim")
     if a.get("propose_labels"):
         _line(text, "Proposed labels", ", ".join(a["propose_labels"]), "green")
     for s in a.get("similar", [])[:5]:
         text.append(f"\n  similar #{s['number']} ({s['source']}, score {s['score']}) ", style="dim")
-        text.append(one_line(s.get("title") or "", max_chars=80))
+        text.append(clip(s.get("title") or "", 80))
 
 
 def _body(name: str, data: dict, gate: Gate | None) -> Text:
@@ -127,14 +127,14 @@ def _body(name: str, data: dict, gate: Gate | None) -> Text:
         _line(text, "Findings", str(len(findings)), "red" if findings else "green")
         for f in findings[:5]:
             text.append(f"\n  line {f.get('line')}: ", style="dim")
-            text.append(one_line(f.get("message") or f.get("rule") or "", max_chars=160))
+            text.append(clip(f.get("reason") or f.get("category") or "", 160))
         _line(text, "Author", f"@{s['trust'].get('login')} ({s['trust'].get('label')})")
         for reason in s.get("reasons", [])[:3]:
-            text.append("\n  - " + one_line(reason, max_chars=200))
+            text.append("\n  - " + clip(reason, 200))
     elif name == "recent_verification" and data.get("recent"):
         r = data["recent"]
         _line(text, "Confirmed by", f"@{r['author']} in comment {r['comment'] + 1} ({r['created_at'][:10]})")
-        text.append("\n  " + one_line(r.get("evidence") or "", max_chars=200), style="dim")
+        text.append("\n  " + clip(r.get("evidence") or "", 200), style="dim")
     elif name == "reproduce" and data.get("run"):
         text.append("\n")
         text.append_text(verdict_line(data["run"]["verdict"]))
@@ -158,13 +158,13 @@ def _body(name: str, data: dict, gate: Gate | None) -> Text:
         r = data["report"]
         _line(text, "Next", r.get("next") or "")
         for f in r.get("findings", [])[:4]:
-            text.append("\n  - " + one_line(f, max_chars=200))
+            text.append("\n  - " + clip(f, 200))
     if gate is not None and gate.step == name:
         for c in (gate.detail.get("candidates") or [])[:5]:
             text.append(f"\n  candidate #{c.get('number')} ", style="bold")
             text.append(one_line(c.get("title") or c.get("evidence") or "", max_chars=100))
-        for reason in (gate.detail.get("reasons") or [])[:4]:
-            text.append("\n  - " + one_line(reason, max_chars=200), style="yellow")
+        for reason in (gate.detail.get("reasons") if name != "safety" else None) or []:
+            text.append("\n  - " + clip(reason, 200), style="yellow")
     return text
 
 
@@ -178,7 +178,7 @@ def step_panel(state: StepState, data: dict, *, gate: Gate | None = None, plan: 
     text.append(f"  {state.status.value}", style=style)
     if state.reason:
         text.append("\n")
-        text.append(one_line(state.reason, max_chars=400), style="red" if state.status is StepStatus.STOPPED else "")
+        text.append(clip(state.reason, 400), style="red" if state.status is StepStatus.STOPPED else "")
     text.append_text(_body(state.name, data, gate))
     if (stopped and state.status is StepStatus.STOPPED) or (finished and state.name == "report"):
         text.append("\n\nPlan", style="bold underline")

@@ -35,6 +35,12 @@ MARKS: dict[StepStatus, tuple[str, str]] = {
 }
 
 
+def clip(text: str, limit: int) -> str:
+    """One inert line of at most ``limit`` characters, ending in … when cut."""
+    line = one_line(text, max_chars=max(limit * 4, 200))
+    return line if len(line) <= limit else line[: limit - 1].rstrip() + "…"
+
+
 def steps_text(steps: Iterable[StepState], *, gate: Gate | None = None, selected: str | None = None,
                reason_chars: int = 33) -> Text:
     """One block per step: mark, title, status word, and the reason on the next line."""
@@ -52,7 +58,7 @@ def steps_text(steps: Iterable[StepState], *, gate: Gate | None = None, selected
         text.append(f"  {word}", style="bold magenta" if waiting else style)
         if state.reason:
             text.append("\n   ")
-            text.append(one_line(state.reason, max_chars=reason_chars), style="dim" if state.status is not StepStatus.STOPPED else "red")
+            text.append(clip(state.reason, reason_chars), style="dim" if state.status is not StepStatus.STOPPED else "red")
     return text
 
 

@@ -8,7 +8,7 @@ from rich.table import Table
 from rich.text import Text
 from textual.widgets import Static
 
-from core.text import one_line
+from .steps import clip
 
 OUTCOME_STYLES = {
     "bug": ("bug", "bold red"),
@@ -78,7 +78,7 @@ class BisectTimeline(Static):
             word, style = OUTCOME_STYLES.get(outcome, (outcome, ""))
             marker = " ◀ flip" if v == flip else ""
             table.add_row(Text(v + marker, style="bold" if marker else ""), Text(word, style=style),
-                          str(round_) if outcome else "", Text(one_line(detail, max_chars=70), style="dim"))
+                          str(round_) if outcome else "", Text(clip(detail, 70), style="dim"))
         head = Text()
         if self.result:
             r = self.result
@@ -86,7 +86,7 @@ class BisectTimeline(Static):
             head.append(f"{r.get('last_before') or '?'} and {r.get('first_after') or '?'}", style="bold")
             head.append(f" · {r.get('rounds')} round(s), {r.get('probes')} probe(s)", style="dim")
             if r.get("reason"):
-                head.append("\n" + one_line(r["reason"], max_chars=200), style="yellow")
+                head.append("\n" + clip(r["reason"], 200), style="yellow")
         else:
             head.append(f"Bisecting… round {self.round}", style="bold cyan")
         self.update(Group(head, table))
@@ -99,18 +99,18 @@ def candidates_text(fix: dict | None) -> Text:
         return text
     text.append("Fixing-PR candidates", style="bold underline")
     if fix.get("error"):
-        text.append("\n" + one_line(fix["error"], max_chars=200), style="red")
+        text.append("\n" + clip(fix["error"], 200), style="red")
     if fix.get("note"):
-        text.append("\n" + one_line(fix["note"], max_chars=200), style="dim")
+        text.append("\n" + clip(fix["note"], 200), style="dim")
     if fix.get("base") and fix.get("head"):
-        text.append(f"\ncommits {one_line(fix['base'], max_chars=30)}..{one_line(fix['head'], max_chars=30)}", style="dim")
+        text.append(f"\ncommits {clip(fix['base'], 30)}..{clip(fix['head'], 30)}", style="dim")
     if not fix.get("candidates"):
         text.append("\nnone found: only the version range is reported", style="dim italic")
     for c in fix.get("candidates", [])[:5]:
         text.append("\n")
         text.append(f"#{c['pr']}" if c.get("pr") else c["sha"][:10], style="bold green" if c.get("pr") == fix.get("pr") else "bold")
         text.append(f"  score {c['score']}  ", style="dim")
-        text.append(one_line(c.get("subject") or "", max_chars=90))
+        text.append(clip(c.get("subject") or "", 90))
         for ev in c.get("evidence", [])[:3]:
-            text.append("\n    " + one_line(ev, max_chars=110), style="dim")
+            text.append("\n    " + clip(ev, 110), style="dim")
     return text
