@@ -76,6 +76,7 @@ ACTIONS: tuple[Action, ...] = (
     Action("issue.close", "x", "plan_close", "Close", "issue", check="can_close"),
     Action("issue.browser", "o", "open_in_browser", "Browser", "issue"),
     Action("issue.reload", "r", "reload", "Reload", "issue", check="can_reload"),
+    Action("issue.repro", "p", "open_repro", "Repro", "issue", check="has_body"),
     Action("issue.back", "escape", "back", "Back", "issue"),
     Action("compose.submit", "ctrl+s", "submit", "Review plan", "compose"),
     Action("compose.cancel", "escape", "cancel", "Cancel", "compose"),

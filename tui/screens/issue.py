@@ -200,6 +200,16 @@ class IssueScreen(RegistryChecks, Screen):
 
     # Navigation ---------------------------------------------------------------------
 
+    def has_body(self) -> bool:
+        return self.thread is not None and self.thread.issue.body is not None
+
+    def action_open_repro(self) -> None:
+        """The repro pane: chosen repro, security findings, live runs."""
+        from .repro import ReproScreen  # imported on use: it pulls in the runners
+
+        if self.thread is not None:
+            self.app.push_screen(ReproScreen(self.thread))
+
     def action_open_in_browser(self) -> None:
         self.app.open_in_browser(self.workbench.issue_url(self.number))
 

@@ -207,8 +207,7 @@ class TriageReviewScreen(Screen):
         return "a accepts (then y sends) · space/1-9 toggle · c comment · s skip · u undo · e jump to evidence"
 
     async def _show_done(self) -> None:
-        thread = self.query_one(EvidenceThread)
-        await thread.remove_children()
+        await self.query_one(EvidenceThread).clear()
         panel = self.query_one(ProposalPanel)
         await panel.remove_children()
         t = self.tally

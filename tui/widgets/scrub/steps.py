@@ -42,7 +42,7 @@ def clip(text: str, limit: int) -> str:
 
 
 def steps_text(steps: Iterable[StepState], *, gate: Gate | None = None, selected: str | None = None,
-               reason_chars: int = 33) -> Text:
+               reason_chars: int = 30) -> Text:
     """One block per step: mark, title, status word, and the reason on the next line."""
     text = Text()
     for index, state in enumerate(steps):

@@ -87,6 +87,11 @@ class EvidenceThread(VerticalScroll):
         self._paint()
         self.scroll_home(animate=False)
 
+    async def clear(self) -> None:
+        self.thread = None
+        self.evidence = self.current = ()
+        await self.remove_children()
+
     def _spans(self, name: str, pool: Iterable[Evidence]) -> list[tuple[int, int]]:
         return [(e.start, e.end) for e in pool if e.document == name]
 
@@ -122,14 +127,20 @@ class EvidenceThread(VerticalScroll):
         if self.thread is None:
             return
         if ev.document == "title":
-            widget = self.query_one("#ev-title", Static)
+            found = self.query("#ev-title")
+            if not found:
+                return
+            widget = found.first(Static)
             line = 0
         else:
             names = [name for name, _ in _documents(self.thread)]
             if ev.document not in names:
                 return
             index = names.index(ev.document)
-            widget = self.query_one(f"#ev-doc-{index}", Static)
+            found = self.query(f"#ev-doc-{index}")
+            if not found:
+                return  # re-rendered meanwhile
+            widget = found.first(Static)
             text = _documents(self.thread)[index][1]
             # The visual line of the spot: wrap the text before it at the widget's width.
             width = max(1, widget.content_region.width or self.content_region.width or 80)

@@ -1,0 +1,37 @@
+"""Keys that connect screens built by separate features, on the demo data."""
+
+from __future__ import annotations
+
+import pytest
+
+from core.demo import DEMO_CASES, demo_dataset
+from core.loopback import LoopbackServer, LoopbackState
+from tui_support import make_app, make_workbench
+
+
+@pytest.fixture
+async def demo_wb(tmp_path):
+    server = LoopbackServer(LoopbackState.from_dataset(demo_dataset())).start()
+    wb = make_workbench(server, tmp_path / "data")
+    try:
+        yield wb
+    finally:
+        await wb.aclose()
+        server.stop()
+
+
+async def test_issue_screen_opens_the_repro_pane(demo_wb):
+    from tui.screens.issue import IssueScreen
+    from tui.screens.repro import ReproScreen
+
+    app = make_app(demo_wb)
+    async with app.run_test(size=(120, 40)) as pilot:
+        app.push_screen(IssueScreen(DEMO_CASES["pure_python_traceback"]))
+        await pilot.pause(0.3)
+        await app.workers.wait_for_complete()
+        await pilot.press("p")
+        await pilot.pause(0.3)
+        assert isinstance(app.screen, ReproScreen)
+        await pilot.press("escape")
+        await pilot.pause(0.3)
+        assert isinstance(app.screen, IssueScreen)
