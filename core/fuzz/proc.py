@@ -1,31 +1,25 @@
 """A small subprocess runner with streamed line events.
 
 Kept behind the :class:`CommandRunner` protocol so ``core.run``'s runners can replace it.
-Children get a scrubbed environment (no tokens), no stdin (a tool that prompts sees EOF
-instead of hanging), their own process group (a timeout kills the whole tree).
+Children get the project's scrubbed environment (``core.run.env_scrub``: no tokens), no
+stdin (a tool that prompts sees EOF instead of hanging), their own process group (a timeout
+kills the whole tree).
 """
 
 from __future__ import annotations
 
 import asyncio
 import os
-import re
 import signal
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import AsyncIterator, Mapping, Protocol, Sequence, Union
 
-_SECRET_NAME = re.compile(r"(?i)^(?:.*TOKEN.*|.*SECRET.*|.*PASSWORD.*|.*PASSWD.*|.*CREDENTIAL.*|AWS_.*|SSH_AUTH_SOCK|SSH_AGENT_PID|GIT_ASKPASS|SSH_ASKPASS)$")
+from ..run.env_scrub import scrub_environment
+
 MAX_CAPTURE_CHARS = 2_000_000
 _KILL_GRACE_S = 2.0
-
-
-def scrub_env(env: Mapping[str, str], extra: Mapping[str, str] | None = None) -> dict[str, str]:
-    """``env`` without credential-looking names; ``extra`` (the caller's choice) on top."""
-    out = {k: v for k, v in env.items() if not _SECRET_NAME.match(k)}
-    out.update(extra or {})
-    return out
 
 
 @dataclass(frozen=True, slots=True)
@@ -107,7 +101,7 @@ class LocalRunner:
             proc = await asyncio.create_subprocess_exec(
                 *full,
                 cwd=cwd,
-                env=scrub_env(os.environ if self.base_env is None else self.base_env, env),
+                env=scrub_environment(os.environ if self.base_env is None else self.base_env, extra=env),
                 stdin=asyncio.subprocess.DEVNULL,
                 stdout=asyncio.subprocess.PIPE,
                 stderr=asyncio.subprocess.PIPE,

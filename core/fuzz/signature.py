@@ -1,8 +1,11 @@
-"""Error signatures of fuzzer and pytest output: exception class + distinctive message.
+"""Error signatures of fuzzer and pytest output, on the rules of :mod:`core.issue.signature`.
 
-Volatile parts (addresses, temporary paths, line numbers, generated file hashes) are
-replaced by placeholders, so the signature of the fuzzer's run and the one of the unit
-test's run can be compared (the unit test raises from another file, another line).
+Finding error lines, normalising volatile tokens and matching classes are ``core.issue``'s
+(one set of rules for the project). What stays here is fuzz-specific: pytest's ``E   ``
+failure blocks (the first exception of the last block is the test's error, not the last
+one), the persisted signature shape of a session, and absolute paths: the same failure is
+seen from TorchFuzz's program, from the unit test and from a scratch worktree, so every
+absolute path (not only temporary ones) is volatile here.
 """
 
 from __future__ import annotations
@@ -10,28 +13,35 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from ..issue.classify import ErrorKind, ErrorLine, find_errors
+from ..issue.signature import SIGNAL_NAMES, distinctive_substring, same_class
+from ..issue.signature import normalise as _issue_normalise
+from ..models import ErrorSignature
 from ..text import strip_ansi
 
-_SIGNALS = {4: "SIGILL", 6: "SIGABRT", 7: "SIGBUS", 8: "SIGFPE", 9: "SIGKILL", 11: "SIGSEGV"}
-_VOLATILE = (
-    (re.compile(r"\b0x[0-9a-fA-F]+\b"), "<ADDR>"),
-    (re.compile(r"fuzz_[0-9a-f]{6,}"), "fuzz_<HASH>"),
-    (re.compile(r"(?:[A-Za-z]:)?(?:/[\w.+-]+){2,}/?(?::\d+)*"), "<PATH>"),
-    (re.compile(r"\bline \d+\b"), "line <N>"),
-    (re.compile(r"(\.py):\d+"), r"\1:<N>"),
-)
-_QUALNAME = r"(?:[A-Za-z_]\w*\.)*[A-Z]\w*"
-_EXC_LINE = re.compile(rf"^(?P<cls>{_QUALNAME})(?::\s?(?P<msg>.*))?$")
-_KNOWN_SUFFIX = re.compile(r"(?:Error|Exception|Exit|Interrupt|Failed|Failure|Fault|Unsupported|Warning)$")
+_ABS_PATH = re.compile(r"(?:[A-Za-z]:)?(?:/[\w.+-]+){2,}/?(?::\d+)*")
+# Placeholders written by sessions saved before the signature rules were shared.
+_LEGACY = (("line <N>", "line <LINE>"), (":<N>", ":<LINE>"), ("fuzz_<HASH>", "<PATH>"))
 _MAX_MESSAGE = 200
+_EXCEPTIONS = (ErrorKind.EXCEPTION, ErrorKind.ASSERTION)
 
 
 def normalise(text: str) -> str:
-    """Volatile tokens replaced by placeholders, whitespace collapsed."""
-    text = strip_ansi(text)
-    for rx, repl in _VOLATILE:
-        text = rx.sub(repl, text)
-    return " ".join(text.split())
+    """``core.issue``'s normaliser, with every absolute path (and its ``:line``) a ``<PATH>``."""
+    return _issue_normalise(_ABS_PATH.sub("<PATH>", strip_ansi(text or "")))
+
+
+def _short(cls: str) -> str:
+    return re.split(r"\.|::", cls)[-1]
+
+
+def _exceptions(text: str) -> list[ErrorLine]:
+    """``core.issue``'s exception lines whose class looks like a class (``Name``, ``a.b.Name``)."""
+    return [
+        e
+        for e in find_errors(text)
+        if e.kind in _EXCEPTIONS and e.exception_class and _short(e.exception_class)[:1].isupper()
+    ]
 
 
 @dataclass(frozen=True, slots=True)
@@ -45,20 +55,33 @@ class FuzzSignature:
 
     def describe(self) -> str:
         if self.signal is not None:
-            return f"killed by {_SIGNALS.get(self.signal, f'signal {self.signal}')}"
+            return f"killed by {SIGNAL_NAMES.get(self.signal, f'signal {self.signal}')}"
         return f"{self.qualname or self.exc_type}: {self.message}" if self.message else str(self.qualname or self.exc_type)
 
+    def as_error_signature(self) -> ErrorSignature:
+        """The project-wide signature shape (class + distinctive substring, or a signal)."""
+        if self.signal is not None:
+            return ErrorSignature(signal=self.signal)
+        return ErrorSignature(self.qualname or self.exc_type, distinctive_substring(self.message) if self.message else None)
+
     def matches(self, other: "FuzzSignature | None") -> bool:
-        """Same failure: same signal, or same exception class and one message containing the other."""
+        """Same failure: same signal, or the same class (``core.issue.same_class``) and one
+        message's distinctive substring found in the other's normalised message."""
         if other is None:
             return False
         if self.signal is not None or other.signal is not None:
             return self.signal == other.signal
-        if self.exc_type != other.exc_type:
+        if not same_class(self.qualname or self.exc_type, other.qualname or other.exc_type):
             return False
         if not self.message or not other.message:
             return self.message == other.message
-        return self.message in other.message or other.message in self.message
+        mine, theirs = normalise(self.message).lower(), normalise(other.message).lower()
+        if mine in theirs or theirs in mine:
+            return True
+        return any(
+            sub is not None and sub.lower() in text
+            for sub, text in ((distinctive_substring(self.message), theirs), (distinctive_substring(other.message), mine))
+        )
 
     def to_json(self) -> dict:
         return {"exc_type": self.exc_type, "message": self.message, "qualname": self.qualname, "signal": self.signal}
@@ -67,41 +90,20 @@ class FuzzSignature:
     def from_json(cls, data: dict | None) -> "FuzzSignature | None":
         if not data:
             return None
-        return cls(data.get("exc_type"), data.get("message", ""), data.get("qualname"), data.get("signal"))
+        message = data.get("message", "") or ""
+        for old, new in _LEGACY:
+            message = message.replace(old, new)
+        return cls(data.get("exc_type"), message, data.get("qualname"), data.get("signal"))
 
 
-def _make(cls: str, message_lines: list[str]) -> FuzzSignature:
-    lines = [normalise(line) for line in message_lines]
-    lines = [line for line in lines if line]
-    message = lines[0] if lines else ""
-    # "backend='inductor' raised:" says nothing on its own; the next line names the real error.
-    if message.endswith(":") and len(lines) > 1:
-        message = f"{message} {lines[1]}"
-    return FuzzSignature(cls.rsplit(".", 1)[-1], message[:_MAX_MESSAGE], cls)
-
-
-def _from_traceback(lines: list[str]) -> FuzzSignature | None:
-    starts = [i for i, line in enumerate(lines) if line.startswith("Traceback (most recent call last):")]
-    if not starts:
-        return None
-    for i in range(starts[-1] + 1, len(lines)):
-        line = lines[i]
-        if not line.strip() or line[0] in " \t":
-            continue
-        match = _EXC_LINE.match(line.rstrip())
-        if not match:
-            return None
-        message = [match.group("msg") or ""]
-        for follow in lines[i + 1 : i + 4]:
-            if not follow.strip():
-                break
-            message.append(follow)
-        return _make(match.group("cls"), message)
-    return None
+def _from_error(err: ErrorLine) -> FuzzSignature:
+    cls = err.exception_class or ""
+    return FuzzSignature(_short(cls), normalise(err.message)[:_MAX_MESSAGE], cls)
 
 
 def _from_pytest_e_lines(lines: list[str]) -> FuzzSignature | None:
-    # pytest prints the failure as "E   Class: message" lines; use the last block's first match.
+    # pytest prints the failure as "E   Class: message" blocks; the last block's first
+    # exception is the test's error (later ones in the block are what it wraps).
     blocks: list[list[str]] = []
     previous = False
     for line in lines:
@@ -112,26 +114,22 @@ def _from_pytest_e_lines(lines: list[str]) -> FuzzSignature | None:
             blocks[-1].append(line[1:].strip())
         previous = is_e
     for block in reversed(blocks):
-        for index, text in enumerate(block):
-            match = _EXC_LINE.match(text)
-            if match and _KNOWN_SUFFIX.search(match.group("cls")):
-                return _make(match.group("cls"), [match.group("msg") or "", *block[index + 1 : index + 3]])
-    return None
-
-
-def _from_any_line(lines: list[str]) -> FuzzSignature | None:
-    for index in range(len(lines) - 1, -1, -1):
-        match = _EXC_LINE.match(lines[index].strip())
-        if match and _KNOWN_SUFFIX.search(match.group("cls")):
-            return _make(match.group("cls"), [match.group("msg") or "", *lines[index + 1 : index + 3]])
+        for err in _exceptions("\n".join(block)):
+            return _from_error(err)
     return None
 
 
 def extract_signature(text: str, *, exit_code: int | None = None) -> FuzzSignature | None:
     """The final exception of ``text`` (a traceback, pytest ``E`` lines, or a bare
     ``Class: message`` line); a signal signature for a killed process with no exception."""
-    lines = strip_ansi(text or "").replace("\r\n", "\n").split("\n")
-    found = _from_traceback(lines) or _from_pytest_e_lines(lines) or _from_any_line(lines)
+    clean = strip_ansi(text or "").replace("\r\n", "\n")
+    errors = _exceptions(clean)
+    in_traceback = [e for e in errors if e.in_traceback]
+    found = (
+        (_from_error(in_traceback[-1]) if in_traceback else None)
+        or _from_pytest_e_lines(clean.split("\n"))
+        or (_from_error(errors[-1]) if errors else None)
+    )
     if found is not None:
         return found
     if exit_code is not None and (exit_code < 0 or exit_code > 128):
@@ -141,9 +139,13 @@ def extract_signature(text: str, *, exit_code: int | None = None) -> FuzzSignatu
 
 
 def signature_from_message(message: str) -> FuzzSignature | None:
-    """A signature from a one-exception message such as pytest's junit ``message`` attribute."""
-    lines = strip_ansi(message or "").split("\n")
-    match = _EXC_LINE.match(lines[0].strip()) if lines else None
-    if not match:
-        return extract_signature(message)
-    return _make(match.group("cls"), [match.group("msg") or "", *lines[1:3]])
+    """A signature from a one-exception message such as pytest's junit ``message`` attribute.
+
+    Its first line is the exception even when the class name has no usual suffix, as the
+    last line of a traceback is; read it that way.
+    """
+    clean = strip_ansi(message or "")
+    first = next(iter(_exceptions("Traceback (most recent call last):\n" + clean)), None)
+    if first is not None and first.in_traceback:
+        return _from_error(first)
+    return extract_signature(message)

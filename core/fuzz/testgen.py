@@ -239,3 +239,15 @@ def add_marker(text: str, spec: TestSpec, marker: str) -> str:
 def has_marker(text: str, spec: TestSpec) -> bool:
     lines, method = _method_or_fail(text, spec)
     return any(_MARKER_RE.match(lines[d.lineno - 1]) for d in method.decorator_list)
+
+
+def extract_method(text: str, spec: TestSpec) -> str:
+    """The session's test method (decorators other than the marker included) as text."""
+    unmarked = remove_marker(text, spec)
+    tree = ast.parse(unmarked)
+    cls = next(n for n in tree.body if isinstance(n, ast.ClassDef) and n.name == spec.class_name)
+    method = next(n for n in cls.body if isinstance(n, (ast.FunctionDef, ast.AsyncFunctionDef)) and n.name == spec.method_name)
+    start = min([method.lineno] + [d.lineno for d in method.decorator_list]) - 1
+    lines = unmarked.splitlines(keepends=True)[start : method.end_lineno]
+    out = "".join(lines)
+    return out if out.endswith("\n") else out + "\n"

@@ -273,3 +273,22 @@ def test_config_validation():
     for bad in ({"test_style": "nope"}, {"env": "ssh:host"}, {"unknown": 1}, {"require_lint": "yes"}, {"test_file": "../x.py"}):
         with pytest.raises(FuzzError):
             FuzzConfig.from_mapping(bad)
+
+
+def test_signatures_follow_core_issue_rules_across_checkout_paths():
+    from core.fuzz.signature import FuzzSignature
+    from core.issue.signature import matches
+
+    # The same failure seen from the checkout and from a scratch worktree elsewhere.
+    here = extract_signature("E   RuntimeError: bad stride in /home/me/pytorch/torch/_inductor/ir.py:812 for buf0\n")
+    there = extract_signature("Traceback (most recent call last):\n  File \"x\"\nRuntimeError: bad stride in /var/tmp/wt-1/torch/_inductor/ir.py:99 for buf0\n")
+    assert here.matches(there) and there.matches(here)
+    # Qualified and short class names are the same class (core.issue.same_class).
+    qualified = FuzzSignature("Unsupported", "call_function in skip_files", "torch._dynamo.exc.Unsupported")
+    assert qualified.matches(FuzzSignature("Unsupported", "call_function in skip_files", "Unsupported"))
+    # The project-wide shape matches the output the signature came from.
+    sig = extract_signature(FUZZER_OUTPUT.split("=== Program Output (Failure) ===")[1])
+    assert matches(sig.as_error_signature(), FUZZER_OUTPUT) is not None
+    # Sessions saved with the old placeholders still match fresh signatures.
+    legacy = FuzzSignature.from_json({"exc_type": "IndexError", "message": "bad index at line <N>", "qualname": "IndexError"})
+    assert legacy.matches(extract_signature("IndexError: bad index at line 12\n"))
