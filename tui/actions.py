@@ -30,6 +30,10 @@ SCOPES: dict[str, str] = {
     "repro": "Repro pane",
     "repro_gate": "Repro pane: security gate",
     "repro_edit": "Repro pane: editing the repro",
+    "fuzz_sessions": "Fuzz sessions",
+    "fuzz_session": "Fuzz session",
+    "fuzz_form": "Fuzz session: forms",
+    "fuzz_push": "Fuzz session: push confirmation",
 }
 
 
@@ -71,6 +75,7 @@ ACTIONS: tuple[Action, ...] = (
     Action("queue.next_section", "right_square_bracket", "next_section", "Next tab", "queue"),
     Action("queue.prev_section", "left_square_bracket", "prev_section", "Prev tab", "queue", show=False),
     Action("queue.audit", "a", "show_audit", "Audit log", "queue"),
+    Action("queue.fuzz", "F", "show_fuzz_sessions", "Fuzz sessions", "queue"),
     Action("issue.comment", "c", "plan_comment", "Comment", "issue", check="can_write"),
     Action("issue.labels", "l", "plan_labels", "Labels", "issue", check="can_write"),
     Action("issue.close", "x", "plan_close", "Close", "issue", check="can_close"),
@@ -123,6 +128,26 @@ ACTIONS: tuple[Action, ...] = (
     Action("repro_gate.skip", "s", "choose('skip')", "Skip", "repro_gate", palette=False),
     Action("repro_gate.dismiss", "escape", "dismiss_gate", "Not now", "repro_gate", palette=False),
     Action("repro_edit.done", "escape,ctrl+s", "done_editing", "Done editing", "repro_edit", palette=False, priority=True),
+    # Fuzz sessions
+    Action("fuzz_sessions.new", "n", "new_session", "New session", "fuzz_sessions"),
+    Action("fuzz_sessions.open", "enter", "open_session", "Open", "fuzz_sessions", check="has_selection", palette=False),
+    Action("fuzz_sessions.refresh", "r", "refresh", "Refresh", "fuzz_sessions"),
+    Action("fuzz_sessions.back", "escape", "back", "Back", "fuzz_sessions"),
+    Action("fuzz_session.run", "r", "run_step", "Run step", "fuzz_session", check="can_run"),
+    Action("fuzz_session.cancel", "x", "cancel_run", "Cancel", "fuzz_session", check="op_running"),
+    Action("fuzz_session.edit", "e", "edit_fix", "$EDITOR", "fuzz_session", check="can_edit"),
+    Action("fuzz_session.form", "c", "fix_form", "Checklist+summary", "fuzz_session", check="can_fill_form"),
+    Action("fuzz_session.comments", "m", "toggle_comments", "Comments OK", "fuzz_session", check="can_review_comments"),
+    Action("fuzz_session.finish", "f", "finish_step", "Finish step", "fuzz_session", check="can_finish"),
+    Action("fuzz_session.back_step", "b", "go_back", "Go back", "fuzz_session", check="can_go_back"),
+    Action("fuzz_session.push", "p", "push", "Push…", "fuzz_session", check="can_push"),
+    Action("fuzz_session.next", "right_square_bracket", "next_view", "Next step", "fuzz_session", check="has_next_view"),
+    Action("fuzz_session.prev", "left_square_bracket", "prev_view", "Prev step", "fuzz_session", check="has_prev_view"),
+    Action("fuzz_session.back", "escape", "back", "Back", "fuzz_session"),
+    Action("fuzz_form.save", "ctrl+s", "save", "Save", "fuzz_form", priority=True, palette=False),
+    Action("fuzz_form.cancel", "escape", "cancel", "Cancel", "fuzz_form", palette=False),
+    Action("fuzz_push.yes", "y", "confirm", "Push", "fuzz_push", palette=False),
+    Action("fuzz_push.no", "n,escape", "cancel", "Cancel", "fuzz_push", palette=False),
 )
 
 BY_ID: dict[str, Action] = {a.id: a for a in ACTIONS}

@@ -35,3 +35,17 @@ async def test_issue_screen_opens_the_repro_pane(demo_wb):
         await pilot.press("escape")
         await pilot.pause(0.3)
         assert isinstance(app.screen, IssueScreen)
+
+
+async def test_queue_opens_fuzz_sessions(demo_wb):
+    from tui.screens.fuzz import FuzzSessionsScreen
+
+    app = make_app(demo_wb)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause(0.3)
+        await pilot.press("F")
+        await pilot.pause(0.3)
+        assert isinstance(app.screen, FuzzSessionsScreen)
+        await pilot.press("escape")
+        await pilot.pause(0.2)
+        assert type(app.screen).__name__ == "QueueScreen"

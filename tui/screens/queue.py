@@ -201,6 +201,22 @@ class QueueScreen(RegistryChecks, Screen):
 
         self.app.push_screen(AuditScreen())
 
+    def action_show_fuzz_sessions(self) -> None:
+        """TorchFuzz bug-fixing sessions (seed → failing test → fix → ghstack)."""
+        from core.fuzz import FuzzConfig, FuzzWorkflow
+
+        from .fuzz import FuzzSessionsScreen
+
+        wb = self.workbench
+        try:
+            config = FuzzConfig.from_mapping(wb.config.extra.get("fuzz"))
+        except Exception as exc:  # a bad [fuzz] table is a config problem, shown, not a crash
+            self.notify(f"[fuzz] config: {exc}", severity="error", markup=False)
+            return
+        workflow = FuzzWorkflow(wb.store, wb.config.data_dir, repo=wb.repo, config=config)
+        checkout = str(wb.config.pytorch_checkout) if wb.config.pytorch_checkout else None
+        self.app.push_screen(FuzzSessionsScreen(workflow, default_checkout=checkout))
+
     # Refresh ------------------------------------------------------------------------
 
     def can_refresh(self) -> bool:

@@ -158,7 +158,11 @@ class TriageReviewScreen(Screen):
         return distributed_section(self.workbench.repo, self.rules)
 
     async def _thread(self, number: int) -> IssueThread:
-        # Fresh from GitHub: the comment dedupe must see every comment already posted.
+        # The comment dedupe must see every comment already posted: the cached copy serves
+        # only when it holds as many comments as the (just synced) issue row counts.
+        cached = self.workbench.cached_thread(number)
+        if cached is not None and cached.issue.body is not None and len(cached.comments) >= cached.issue.comments_count:
+            return cached
         return await self.workbench.thread(number)
 
     async def _open(self) -> None:

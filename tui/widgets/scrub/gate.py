@@ -33,12 +33,13 @@ LABELS: dict[str, str] = {
     "skip_to_minimize": "skip to minimization", "report": "report as is", "hang_is_the_bug": "the hang is the bug",
     "accept": "accept", "reject": "reject", "apply": "apply the fix", "decline": "decline",
 }
-_FALLBACK = "123456789"
+# Letters no gate option uses and the screen does not bind (digits switch tabs).
+_FALLBACK = "fiuwz"
 _ALL_KEYS = sorted(set(GATE_KEYS.values()) | set(_FALLBACK))
 
 
 def gate_keymap(options: tuple[str, ...]) -> dict[str, str]:
-    """key → option for one gate (an unknown option, or a clash, gets a digit)."""
+    """key → option for one gate (an unknown option, or a clash, gets a spare letter)."""
     out: dict[str, str] = {}
     digits = iter(_FALLBACK)
     for option in options:
