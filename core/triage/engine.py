@@ -14,17 +14,37 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_right
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 
 from ..models import IssueThread
 from .dedupe import find_duplicate, template_comments
 from .extract import Document, Region, thread_documents
+from .fastre import Lines
 from .model import Evidence, TriageProposal
 from .ruleset import Area, Condition, Group, NamedRule, Rules
 
 _MAX_EVIDENCE = 4
 _SEP = "\n\x00\n"  # between documents: no pattern matches across it
+
+
 _TOKEN = re.compile(r"[a-z0-9_]+")
+_WORD_CHARS = frozenset("abcdefghijklmnopqrstuvwxyz0123456789_")
+
+
+def _token_positions(lowered: str, token: str) -> list[int]:
+    """Starts of ``token`` as a whole ``[a-z0-9_]+`` run of ``lowered`` (what a full
+    tokenisation would give for this one word, at C speed via ``str.find``)."""
+    out = []
+    size = len(token)
+    n = len(lowered)
+    i = lowered.find(token)
+    while i != -1:
+        end = i + size
+        if (i == 0 or lowered[i - 1] not in _WORD_CHARS) and (end == n or lowered[end] not in _WORD_CHARS):
+            out.append(i)
+        i = lowered.find(token, end)
+    return out
 
 
 @dataclass(slots=True)
@@ -80,14 +100,13 @@ class _Analysis:
         self.offsets = offsets
         self.joined = _SEP.join(d.text for d in self.docs)
         self.lowered = self.joined.lower()
+        self.lines = Lines(self.joined, self.lowered)
         self._groups: dict[str, list[_Hit]] = {}
         self._doc_index = {d.name: i for i, d in enumerate(self.docs)}
         self.negated: dict[str, list[tuple[int, int]]] = {}
-        if rules.negation is not None and rules.negation.possible(self.lowered):
-            for doc in self.docs:
-                spans = [(m.start(), m.end()) for m in rules.negation.finditer(doc.text)]
-                if spans:
-                    self.negated[doc.name] = spans
+        if rules.negation is not None:
+            for doc_name, s0, e0 in self._spans(rules.negation):
+                self.negated.setdefault(doc_name, []).append((s0, e0))
         self.areas = self._score_areas()
 
     # -- areas ---------------------------------------------------------------------------
@@ -105,8 +124,8 @@ class _Analysis:
         # word is present is only tried in a small window around each occurrence.
         aligned = len(lowered) == n  # str.lower() keeps offsets for all but a few characters
         positions: dict[str, list[int]] = {}
-        for m in _TOKEN.finditer(lowered):
-            positions.setdefault(m.group(), []).append(m.start())
+        # One C-speed pass for the words present; only their positions are looked up.
+        words = set(_TOKEN.findall(lowered))
         per_doc: dict[int, list] = {}
 
         def record(prio, s0, e0, sigs):
@@ -117,7 +136,11 @@ class _Analysis:
 
         for prio, (fp, token, sigs) in enumerate(rules.signal_patterns):
             if token is not None:
+                if token not in words:
+                    continue
                 occurrences = positions.get(token)
+                if occurrences is None:
+                    occurrences = positions[token] = _token_positions(lowered, token)
                 if not occurrences:
                     continue
                 if aligned:
@@ -179,17 +202,24 @@ class _Analysis:
             return None
         return i, start - base, end - base
 
+    def _spans(self, pattern) -> Iterator[tuple[str, int, int]]:
+        """(document name, local start, local end) of each match within one document."""
+        for m in pattern.scan(self.lines):
+            located = self.locate(m.start(), m.end())
+            if located is not None:
+                di, s0, e0 = located
+                yield self.docs[di].name, s0, e0
+
     def _masks(self) -> dict[str, list[tuple[str, int, int]]]:
         out: dict[str, list[tuple[str, int, int]]] = {}
         self.confusions_seen: list[str] = []
         for conf in self.rules.confusions:
-            if conf.decoy is None or not conf.decoy.possible(self.lowered):
+            if conf.decoy is None:
                 continue
-            for doc in self.docs:
-                for m in conf.decoy.finditer(doc.text):
-                    out.setdefault(doc.name, []).append((conf.area, m.start(), m.end()))
-                    if conf.name not in self.confusions_seen:
-                        self.confusions_seen.append(conf.name)
+            for doc_name, s0, e0 in self._spans(conf.decoy):
+                out.setdefault(doc_name, []).append((conf.area, s0, e0))
+                if conf.name not in self.confusions_seen:
+                    self.confusions_seen.append(conf.name)
         return out
 
     def area_score(self, name: str) -> float:
@@ -198,36 +228,57 @@ class _Analysis:
     # -- groups --------------------------------------------------------------------------
 
     def group(self, name: str) -> list[_Hit]:
+        """The group's hits in thread order ([] when fewer than its ``min_count``).
+
+        For a group that needs one match only the earliest hit is computed: that is all
+        the steps use (evidence), and it lets each pattern stop at its first hit."""
         hits = self._groups.get(name)
         if hits is None:
-            hits = self._find(self.rules.groups[name])
+            group = self.rules.groups[name]
+            hits = self._find(group, first_only=group.min_count <= 1)
             self._groups[name] = hits
         return hits
 
-    def _find(self, group: Group) -> list[_Hit]:
+    def _qualifying(self, part, group: Group) -> Iterator[_Hit]:
+        for m in part.scan(self.lines):
+            located = self.locate(m.start(), m.end())
+            if located is None:
+                continue
+            di, s0, e0 = located
+            doc = self.docs[di]
+            negated = self.negated.get(doc.name)
+            if negated and any(s < e0 and s0 < e for s, e in negated):
+                continue
+            region = doc.region_at(s0)
+            if region is not None and region.kind in group.where:
+                yield _Hit(doc, region, s0, e0)
+
+    def _find(self, group: Group, *, first_only: bool = False) -> list[_Hit]:
         hits = []
         for part in group.parts:
-            if not part.possible(self.lowered):
-                continue
-            for m in part.finditer(self.joined):
-                located = self.locate(m.start(), m.end())
-                if located is None:
-                    continue
-                di, s0, e0 = located
-                doc = self.docs[di]
-                negated = self.negated.get(doc.name)
-                if negated and any(s < e0 and s0 < e for s, e in negated):
-                    continue
-                region = doc.region_at(s0)
-                if region is not None and region.kind in group.where:
-                    hits.append(_Hit(doc, region, s0, e0))
+            for hit in self._qualifying(part, group):
+                hits.append(hit)
+                if first_only:
+                    break  # matches come in thread order: the first is this pattern's earliest
         hits.sort(key=lambda h: (self._doc_index[h.doc.name], h.start))
+        if first_only:
+            return hits[:1]
         return hits if len(hits) >= group.min_count else []
 
     def holds(self, name: str) -> bool:
         if name.startswith("area:"):
             return self.area_score(name[5:]) >= self.rules.scoring.medium
-        return bool(self.group(name))
+        if name in self._groups:
+            return bool(self._groups[name])
+        group = self.rules.groups[name]
+        if group.min_count > 1:
+            return bool(self.group(name))
+        # Existence only: stop at the first qualifying match of any pattern.
+        for part in group.parts:
+            for _hit in self._qualifying(part, group):
+                return True
+        self._groups[name] = []
+        return False
 
     def check(self, cond: Condition) -> bool:
         if cond.all and not all(self.holds(n) for n in cond.all):

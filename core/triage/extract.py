@@ -56,9 +56,85 @@ class Document:
         return None
 
 
+def _fence_opening(line: str) -> tuple[str, int] | None:
+    """(marker, length) when ``line`` opens a fence (indent <= 3, 3+ markers, no backtick
+    in a backtick fence's info string)."""
+    body = line.lstrip(" ")
+    if len(line) - len(body) > 3 or not body.startswith(("```", "~~~")):
+        return None
+    marker = body[0]
+    size = len(body) - len(body.lstrip(marker))
+    if marker == "`" and "`" in body[size:]:
+        return None
+    return marker, size
+
+
+def _fast_blocks(text: str) -> list[tuple[str, int, int]] | None:
+    """The (kind, start line, end line) blocks markdown-it ("zero" preset with fence and
+    code enabled) finds, for the common shape of issue text: no tabs or carriage returns
+    and no indented (4+ spaces) line outside fences. None: leave it to markdown-it."""
+    if "\t" in text or "\r" in text:
+        return None
+    lines = text.split("\n")
+    line_max = len(lines) - 1 if text.endswith("\n") else len(lines)
+    out: list[tuple[str, int, int]] = []
+    i = 0
+    while i < line_max:
+        line = lines[i]
+        body = line.lstrip(" ")
+        if not body:
+            i += 1
+            continue
+        if len(line) - len(body) >= 4:
+            return None  # an indented code block or a lazy continuation: markdown-it decides
+        opening = _fence_opening(line) if body[0] in "`~" else None
+        if opening is None:
+            i += 1  # a paragraph line; fences interrupt paragraphs, indented code does not
+            continue
+        marker, size = opening
+        j = i + 1
+        closed = False
+        while j < line_max:
+            cur = lines[j]
+            rest = cur.lstrip(" ")
+            if not rest and j == len(lines) - 1:
+                break  # markdown-it stops at a blank last line without a newline
+            if rest.startswith(marker) and len(cur) - len(rest) < 4:
+                run = len(rest) - len(rest.lstrip(marker))
+                if run >= size and not rest[run:].strip(" "):
+                    closed = True
+                    break
+            j += 1
+        end = j + 1 if closed else j
+        out.append(("fence", i, end))
+        i = end
+    return out
+
+
 def _code_line_ranges(text: str) -> list[tuple[int, int, int, int]]:
     """0-based line ranges of fenced/indented code: (block start, block end, content start,
     content end); the fence lines are the block lines outside the content."""
+    if "```" not in text and "~~~" not in text and "\n    " not in text and "\n\t" not in text:
+        return []
+    out = []
+    lines = text.split("\n")
+    fast = _fast_blocks(text)
+    blocks = fast if fast is not None else [
+        (tok.type, tok.map[0], tok.map[1]) for tok in _MD.parse(text) if tok.type in ("fence", "code_block") and tok.map
+    ]
+    for kind, start, end in blocks:
+        block = (start, end)
+        if kind == "fence":
+            start += 1
+            # the closing fence is inside map unless the block ran to the end unclosed
+            if end - 1 < len(lines) and end - 1 >= start and lines[end - 1].strip().startswith(("```", "~~~")):
+                end -= 1
+        out.append((*block, start, end))
+    return out
+
+
+def _md_code_line_ranges(text: str) -> list[tuple[int, int, int, int]]:
+    """Reference (markdown-it only) version of :func:`_code_line_ranges`, for tests."""
     if "```" not in text and "~~~" not in text and "\n    " not in text and "\n\t" not in text:
         return []
     out = []

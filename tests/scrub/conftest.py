@@ -9,6 +9,7 @@ import os
 import sys
 from pathlib import Path
 
+import git
 import pytest
 
 from core.cli.main import run
@@ -173,8 +174,57 @@ def rest_writes(server) -> list[tuple[str, str, object]]:
     return [(r.method, r.path, r.json_body) for r in writes(server) if r.path != "/graphql"]
 
 
+def _commit(repo: git.Repo, root: Path, files: dict[str, str], message: str):
+    for rel, text in files.items():
+        path = root / rel
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text)
+        repo.index.add([rel])
+    return repo.index.commit(message)
+
+
+XFAIL_TEST = '''import unittest
+
+
+class TestLinalg(unittest.TestCase):
+    # https://github.com/pytorch/pytorch/issues/{n}
+    @unittest.expectedFailure
+    def test_addmm_half_cpu(self):
+        pass
+
+    def test_other(self):
+        pass
+'''
+
+
+def make_checkout(root: Path, n: int) -> Path:
+    """A PyTorch-like git checkout with tagged releases v2.0.0..v2.9.0: the Half addmm fix
+    lands as PR #12345 between v2.3.0 and v2.4.0, and a test still carries a stale
+    ``expectedFailure`` for issue ``n``."""
+    repo = git.Repo.init(root)
+    with repo.config_writer() as cw:
+        cw.set_value("user", "name", "Test")
+        cw.set_value("user", "email", "t@example.com")
+    _commit(repo, root, {
+        "torch/nn/modules/linear.py": "def forward(x):\n    return addmm(x)\n",
+        "aten/src/ATen/native/Blas.cpp": "// \"addmm_impl_cpu_\" not implemented for 'Half'\nvoid addmm() {}\n",
+        "test/test_linalg.py": XFAIL_TEST.format(n=n),
+    }, "Initial import")
+    for minor in range(0, 4):
+        _commit(repo, root, {"docs/v.txt": f"2.{minor}\n"}, f"Release notes 2.{minor} (#{100 + minor})")
+        repo.create_tag(f"v2.{minor}.0")
+    _commit(repo, root, {"torch/utils/other.py": "x = 1\n"}, "Unrelated cleanup (#11111)")
+    _commit(repo, root, {"aten/src/ATen/native/Blas.cpp": "void addmm() { /* Half supported */ }\n"},
+            "Implement addmm for Half on CPU (#12345)")
+    for minor in range(4, 10):
+        _commit(repo, root, {"docs/v.txt": f"2.{minor}\n"}, f"Release notes 2.{minor} (#{100 + minor})")
+        repo.create_tag(f"v2.{minor}.0")
+    repo.close()
+    return root
+
+
 def doc_of(out: str) -> dict:
     return json.loads(out)
 
 
-__all__ = ["base_python", "make_fake_conda", "calls", "rest_writes", "doc_of", "os"]
+__all__ = ["base_python", "make_checkout", "make_fake_conda", "calls", "rest_writes", "doc_of", "os"]

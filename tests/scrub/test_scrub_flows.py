@@ -7,14 +7,13 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-import git
 import pytest
 
 from core.demo import DEMO_CASES
 from core.gate.plan import WritePlan
 from tests.conftest import writes
 
-from .conftest import base_python, calls, make_fake_conda, rest_writes
+from .conftest import base_python, calls, make_checkout, make_fake_conda, rest_writes
 
 LOCAL = f"local:{base_python()}"
 
@@ -115,53 +114,9 @@ def test_closed_issue_changes_no_labels(scrub_cli, demo_server):
 
 # -- a fixed bug: bisection over fake version environments, fixing PR, close ----------------
 
-def _commit(repo: git.Repo, root: Path, files: dict[str, str], message: str):
-    for rel, text in files.items():
-        path = root / rel
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(text)
-        repo.index.add([rel])
-    return repo.index.commit(message)
-
-
-XFAIL_TEST = '''import unittest
-
-
-class TestLinalg(unittest.TestCase):
-    # https://github.com/pytorch/pytorch/issues/{n}
-    @unittest.expectedFailure
-    def test_addmm_half_cpu(self):
-        pass
-
-    def test_other(self):
-        pass
-'''
-
-
 @pytest.fixture
 def checkout(tmp_path):
-    root = tmp_path / "pytorch"
-    repo = git.Repo.init(root)
-    with repo.config_writer() as cw:
-        cw.set_value("user", "name", "Test")
-        cw.set_value("user", "email", "t@example.com")
-    n = DEMO_CASES["already_fixed"]
-    _commit(repo, root, {
-        "torch/nn/modules/linear.py": "def forward(x):\n    return addmm(x)\n",
-        "aten/src/ATen/native/Blas.cpp": "// \"addmm_impl_cpu_\" not implemented for 'Half'\nvoid addmm() {}\n",
-        "test/test_linalg.py": XFAIL_TEST.format(n=n),
-    }, "Initial import")
-    for minor in range(0, 4):
-        _commit(repo, root, {"docs/v.txt": f"2.{minor}\n"}, f"Release notes 2.{minor} (#{100 + minor})")
-        repo.create_tag(f"v2.{minor}.0")
-    _commit(repo, root, {"torch/utils/other.py": "x = 1\n"}, "Unrelated cleanup (#11111)")
-    _commit(repo, root, {"aten/src/ATen/native/Blas.cpp": "void addmm() { /* Half supported */ }\n"},
-            "Implement addmm for Half on CPU (#12345)")
-    for minor in range(4, 10):
-        _commit(repo, root, {"docs/v.txt": f"2.{minor}\n"}, f"Release notes 2.{minor} (#{100 + minor})")
-        repo.create_tag(f"v2.{minor}.0")
-    repo.close()
-    return root
+    return make_checkout(tmp_path / "pytorch", DEMO_CASES["already_fixed"])
 
 
 @pytest.fixture

@@ -19,6 +19,7 @@ table of another module, so they are not in the help screen or the keymap yet.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import ClassVar
 
 from rich.text import Text
 from textual.app import ComposeResult
@@ -33,7 +34,13 @@ from core.models import IssueThread, QueueSection
 from core.text import one_line
 from core.triage import Rules, TriageProposal, build_plan, propose, rules_from_config
 
-from ...widgets.triage import EvidenceThread, LabelToggle, ProposalPanel, Tally, TallyBar
+from ...widgets.triage import (
+    EvidenceThread,
+    LabelToggle,
+    ProposalPanel,
+    Tally,
+    TallyBar,
+)
 from ..confirm import ConfirmDialog
 from ..issue import result_summary
 
@@ -66,7 +73,7 @@ class TriageReviewScreen(Screen):
     """``TriageReviewScreen(workbench)``: batch over the distributed section;
     ``numbers=[...]``: those issues; ``section="Title"``: a configured queue section."""
 
-    BINDINGS = [
+    BINDINGS: ClassVar[list[Binding]] = [
         Binding("a", "accept", "Accept → confirm", id="triage.accept"),
         Binding("space", "toggle_focused", "Toggle label", id="triage.toggle"),
         *(Binding(str(n), f"toggle_number({n})", f"Toggle label {n}", show=False, id=f"triage.toggle_{n}") for n in range(1, 10)),

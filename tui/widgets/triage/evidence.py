@@ -9,8 +9,8 @@ Markdown is not rendered here: a highlight must land on the exact characters.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import datetime
-from typing import Iterable
 
 from rich.text import Text
 from textual.containers import VerticalScroll

@@ -50,7 +50,7 @@ class LabelToggle(Static, can_focus=True):
     class Selected(Message):
         """Focus moved here: the issue side brightens this label's evidence."""
 
-        def __init__(self, toggle: "LabelToggle") -> None:
+        def __init__(self, toggle: LabelToggle) -> None:
             self.toggle = toggle
             super().__init__()
 
