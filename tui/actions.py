@@ -34,6 +34,10 @@ SCOPES: dict[str, str] = {
     "fuzz_session": "Fuzz session",
     "fuzz_form": "Fuzz session: forms",
     "fuzz_push": "Fuzz session: push confirmation",
+    "scrub": "Scrub",
+    "scrub_edit": "Scrub: editing the repro",
+    "scrub_report": "Scrub: editing the report",
+    "triage": "Distributed triage review",
 }
 
 
@@ -76,12 +80,15 @@ ACTIONS: tuple[Action, ...] = (
     Action("queue.prev_section", "left_square_bracket", "prev_section", "Prev tab", "queue", show=False),
     Action("queue.audit", "a", "show_audit", "Audit log", "queue"),
     Action("queue.fuzz", "F", "show_fuzz_sessions", "Fuzz sessions", "queue"),
+    Action("queue.triage", "T", "triage_batch", "Triage distributed", "queue"),
     Action("issue.comment", "c", "plan_comment", "Comment", "issue", check="can_write"),
     Action("issue.labels", "l", "plan_labels", "Labels", "issue", check="can_write"),
     Action("issue.close", "x", "plan_close", "Close", "issue", check="can_close"),
     Action("issue.browser", "o", "open_in_browser", "Browser", "issue"),
     Action("issue.reload", "r", "reload", "Reload", "issue", check="can_reload"),
     Action("issue.repro", "p", "open_repro", "Repro", "issue", check="has_body"),
+    Action("issue.scrub", "S", "open_scrub", "Scrub", "issue"),
+    Action("issue.triage", "t", "open_triage", "Triage", "issue", check="is_distributed"),
     Action("issue.back", "escape", "back", "Back", "issue"),
     Action("compose.submit", "ctrl+s", "submit", "Review plan", "compose"),
     Action("compose.cancel", "escape", "cancel", "Cancel", "compose"),
@@ -148,6 +155,41 @@ ACTIONS: tuple[Action, ...] = (
     Action("fuzz_form.cancel", "escape", "cancel", "Cancel", "fuzz_form", palette=False),
     Action("fuzz_push.yes", "y", "confirm", "Push", "fuzz_push", palette=False),
     Action("fuzz_push.no", "n,escape", "cancel", "Cancel", "fuzz_push", palette=False),
+    # Scrub screen
+    Action("scrub.post", "p", "post_plan", "Send plan", "scrub", check="can_post"),
+    Action("scrub.gate", "g", "focus_gate", "Gate", "scrub", check="has_gate"),
+    Action("scrub.tab_issue", "1", "show_tab('issue')", "Issue", "scrub"),
+    Action("scrub.tab_repro", "2", "show_tab('repro')", "Repro", "scrub"),
+    Action("scrub.tab_bisect", "3", "show_tab('bisect')", "Bisect", "scrub"),
+    Action("scrub.tab_diff", "4", "show_tab('diff')", "Diff", "scrub"),
+    Action("scrub.tab_report", "5", "show_tab('report')", "Report", "scrub"),
+    Action("scrub.retry", "ctrl+r", "retry", "Retry", "scrub", check="can_retry"),
+    Action("scrub.new", "N", "new_session", "New scrub", "scrub", show=False, check="can_restart"),
+    Action("scrub.back", "escape", "back", "Back", "scrub"),
+    Action("scrub_edit.submit", "ctrl+s", "submit_edit", "Rerun with this", "scrub_edit", priority=True),
+    Action("scrub_edit.editor", "ctrl+e", "external_editor", "$EDITOR", "scrub_edit", priority=True),
+    Action("scrub_edit.cancel", "escape", "cancel_edit", "Cancel edit", "scrub_edit", priority=True),
+    Action("scrub_report.save", "ctrl+s", "save_report", "Save draft", "scrub_report", priority=True),
+    Action("scrub_report.leave", "escape", "leave_report", "Done editing", "scrub_report", priority=True),
+    # Distributed triage review
+    Action("triage.accept", "a", "accept", "Accept → confirm", "triage"),
+    Action("triage.toggle", "space", "toggle_focused", "Toggle label", "triage"),
+    Action("triage.toggle_1", "1", "toggle_number(1)", "Toggle label 1", "triage", show=False, palette=False),
+    Action("triage.toggle_2", "2", "toggle_number(2)", "Toggle label 2", "triage", show=False, palette=False),
+    Action("triage.toggle_3", "3", "toggle_number(3)", "Toggle label 3", "triage", show=False, palette=False),
+    Action("triage.toggle_4", "4", "toggle_number(4)", "Toggle label 4", "triage", show=False, palette=False),
+    Action("triage.toggle_5", "5", "toggle_number(5)", "Toggle label 5", "triage", show=False, palette=False),
+    Action("triage.toggle_6", "6", "toggle_number(6)", "Toggle label 6", "triage", show=False, palette=False),
+    Action("triage.toggle_7", "7", "toggle_number(7)", "Toggle label 7", "triage", show=False, palette=False),
+    Action("triage.toggle_8", "8", "toggle_number(8)", "Toggle label 8", "triage", show=False, palette=False),
+    Action("triage.toggle_9", "9", "toggle_number(9)", "Toggle label 9", "triage", show=False, palette=False),
+    Action("triage.comment", "c", "toggle_comment", "Comment on/off", "triage"),
+    Action("triage.skip", "s", "skip", "Skip", "triage"),
+    Action("triage.undo", "u", "undo", "Undo", "triage"),
+    Action("triage.jump", "e,enter", "jump", "Jump to evidence", "triage"),
+    Action("triage.next_label", "j,down", "focus_next_label", "Next label", "triage", show=False, palette=False),
+    Action("triage.prev_label", "k,up", "focus_prev_label", "Prev label", "triage", show=False, palette=False),
+    Action("triage.back", "escape", "back", "Back", "triage"),
 )
 
 BY_ID: dict[str, Action] = {a.id: a for a in ACTIONS}
@@ -226,9 +268,9 @@ def actions_in(scopes: Iterable[str]) -> list[Action]:
 
 
 def find(scope: str, action_name: str) -> Action | None:
-    """The registry row behind a Textual action name on a scope."""
+    """The registry row behind a Textual action name on a scope (``tab`` finds ``tab(1)``)."""
     for a in ACTIONS:
-        if a.scope == scope and a.action == action_name:
+        if a.scope == scope and (a.action == action_name or a.action.split("(", 1)[0] == action_name):
             return a
     return None
 

@@ -3,6 +3,7 @@
 import argparse
 import importlib.util
 import json
+import os
 
 import pytest
 
@@ -45,7 +46,7 @@ async def test_cli_writes_original_first_then_result_and_json(tmp_path, capsys):
     assert out["confirmed_fresh"] and out["stats"]["size_after"]["nodes"] < out["stats"]["size_before"]["nodes"]
     assert (tmp_path / "repro_min_original.py").read_text() == SRC
     minimized = (tmp_path / "repro_min.py").read_text()
-    assert "pick(cfg, 5)" in minimized and "unreachable" not in minimized
+    assert "unreachable" not in minimized and "print" not in minimized  # e.g. `[][0]` after hoisting
 
 
 async def test_cli_events_are_json_lines(tmp_path, capsys):
@@ -89,8 +90,13 @@ print(net(x).shape)
 
 @pytest.mark.slow
 @pytest.mark.skipif(importlib.util.find_spec("torch") is None, reason="torch is not installed")
+@pytest.mark.skipif(
+    not os.environ.get("TRIAGEDECK_TORCH_TESTS"),
+    reason="imports torch in three interpreters (~60 s on 2 cores); set TRIAGEDECK_TORCH_TESTS=1",
+)
 async def test_torch_shape_mismatch_minimizes_with_fork_server():
     r = await minimize(TORCH_SRC, Expectation("RuntimeError", "cannot be multiplied"), MinimizeOptions(jobs=2, skip_if_minimal=False, timeout=60))
-    assert r.confirmed_fresh
-    assert r.stats.size_after.nodes < r.stats.size_before.nodes
-    assert "print(torch.__version__)" not in r.minimized
+    assert r.confirmed_fresh and r.oracle_mode == "fork"
+    assert r.stats.size_after.nodes < 30, r.minimized
+    assert "print(torch.__version__)" not in r.minimized and "class Net" not in r.minimized
+    assert r.stats.oracle_runs <= 120, r.stats

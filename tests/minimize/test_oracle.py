@@ -1,6 +1,5 @@
 """Fresh and fork-server oracles: verdicts, agreement, signals, timeouts, scrubbed environment."""
 
-import os
 import signal
 
 import pytest

@@ -49,3 +49,38 @@ async def test_queue_opens_fuzz_sessions(demo_wb):
         await pilot.press("escape")
         await pilot.pause(0.2)
         assert type(app.screen).__name__ == "QueueScreen"
+
+
+async def test_issue_screen_opens_scrub_and_triage(demo_wb):
+    from tui.screens.issue import IssueScreen
+    from tui.screens.scrub import ScrubScreen
+    from tui.screens.triage import TriageReviewScreen
+
+    app = make_app(demo_wb)
+    async with app.run_test(size=(120, 40)) as pilot:
+        app.push_screen(IssueScreen(DEMO_CASES["dist_ddp"]))
+        await pilot.pause(0.3)
+        await app.workers.wait_for_complete()
+        await pilot.press("t")
+        await pilot.pause(0.3)
+        assert isinstance(app.screen, TriageReviewScreen)
+        await app.workers.wait_for_complete()
+        await pilot.press("escape")
+        await pilot.pause(0.3)
+        assert isinstance(app.screen, IssueScreen)
+        await pilot.press("S")
+        await pilot.pause(0.3)
+        assert isinstance(app.screen, ScrubScreen)
+
+
+async def test_triage_key_is_greyed_out_off_distributed(demo_wb):
+    from tui.screens.issue import IssueScreen
+
+    app = make_app(demo_wb)
+    async with app.run_test(size=(120, 40)) as pilot:
+        app.push_screen(IssueScreen(DEMO_CASES["pure_python_traceback"]))
+        await pilot.pause(0.3)
+        await app.workers.wait_for_complete()
+        await pilot.press("t")
+        await pilot.pause(0.2)
+        assert isinstance(app.screen, IssueScreen)

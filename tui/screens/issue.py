@@ -210,6 +210,21 @@ class IssueScreen(RegistryChecks, Screen):
         if self.thread is not None:
             self.app.push_screen(ReproScreen(self.thread))
 
+    def is_distributed(self) -> bool:
+        return self.thread is not None and self.thread.issue.has_label("oncall: distributed")
+
+    def action_open_scrub(self) -> None:
+        """The scrub workflow for this issue (resumes a saved session)."""
+        from .scrub import ScrubScreen
+
+        self.app.push_screen(ScrubScreen(self.workbench, self.number))
+
+    def action_open_triage(self) -> None:
+        """Distributed-triage proposal for this issue."""
+        from .triage import TriageReviewScreen
+
+        self.app.push_screen(TriageReviewScreen(self.workbench, numbers=[self.number]))
+
     def action_open_in_browser(self) -> None:
         self.app.open_in_browser(self.workbench.issue_url(self.number))
 

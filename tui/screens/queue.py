@@ -201,6 +201,12 @@ class QueueScreen(RegistryChecks, Screen):
 
         self.app.push_screen(AuditScreen())
 
+    def action_triage_batch(self) -> None:
+        """Walk the 'oncall: distributed without the marker' section, issue by issue."""
+        from .triage import TriageReviewScreen
+
+        self.app.push_screen(TriageReviewScreen(self.workbench))
+
     def action_show_fuzz_sessions(self) -> None:
         """TorchFuzz bug-fixing sessions (seed → failing test → fix → ghstack)."""
         from core.fuzz import FuzzConfig, FuzzWorkflow

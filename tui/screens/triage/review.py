@@ -12,8 +12,7 @@ toggle, or a skip (the skipped issue comes back with its toggles). A plan that w
 is on GitHub; the screen says so instead of pretending to undo it (removing labels is
 exactly what triage must never do).
 
-Keys are local ``BINDINGS``: the app's action registry (``tui/actions.py``) is a fixed
-table of another module, so they are not in the help screen or the keymap yet.
+Keys come from the app's action registry (scope ``triage`` in ``tui/actions.py``).
 """
 
 from __future__ import annotations
@@ -34,6 +33,7 @@ from core.models import IssueThread, QueueSection
 from core.text import one_line
 from core.triage import Rules, TriageProposal, build_plan, propose, rules_from_config
 
+from ... import actions
 from ...widgets.triage import (
     EvidenceThread,
     LabelToggle,
@@ -73,18 +73,7 @@ class TriageReviewScreen(Screen):
     """``TriageReviewScreen(workbench)``: batch over the distributed section;
     ``numbers=[...]``: those issues; ``section="Title"``: a configured queue section."""
 
-    BINDINGS: ClassVar[list[Binding]] = [
-        Binding("a", "accept", "Accept → confirm", id="triage.accept"),
-        Binding("space", "toggle_focused", "Toggle label", id="triage.toggle"),
-        *(Binding(str(n), f"toggle_number({n})", f"Toggle label {n}", show=False, id=f"triage.toggle_{n}") for n in range(1, 10)),
-        Binding("c", "toggle_comment", "Comment on/off", id="triage.comment"),
-        Binding("s", "skip", "Skip", id="triage.skip"),
-        Binding("u", "undo", "Undo", id="triage.undo"),
-        Binding("e,enter", "jump", "Jump to evidence", id="triage.jump"),
-        Binding("j,down", "focus_next_label", "Next label", show=False, id="triage.next_label"),
-        Binding("k,up", "focus_prev_label", "Prev label", show=False, id="triage.prev_label"),
-        Binding("escape", "back", "Back", id="triage.back"),
-    ]
+    BINDINGS: ClassVar[list[Binding]] = actions.bindings("triage")
 
     def __init__(self, workbench, numbers: list[int] | None = None, section: str | None = None) -> None:
         super().__init__()
