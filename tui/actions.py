@@ -148,6 +148,7 @@ ACTIONS: tuple[Action, ...] = (
     Action("fuzz_session.finish", "f", "finish_step", "Finish step", "fuzz_session", check="can_finish"),
     Action("fuzz_session.back_step", "b", "go_back", "Go back", "fuzz_session", check="can_go_back"),
     Action("fuzz_session.push", "p", "push", "Push…", "fuzz_session", check="can_push"),
+    Action("fuzz_session.push_test", "t", "push_test", "Push test alone…", "fuzz_session", check="can_push_test"),
     Action("fuzz_session.next", "right_square_bracket", "next_view", "Next step", "fuzz_session", check="has_next_view"),
     Action("fuzz_session.prev", "left_square_bracket", "prev_view", "Prev step", "fuzz_session", check="has_prev_view"),
     Action("fuzz_session.back", "escape", "back", "Back", "fuzz_session"),

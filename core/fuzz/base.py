@@ -127,17 +127,33 @@ class SessionBase:
             return f"seed {source['seed']}" + (f", template {source['template']}" if source.get("template") else ", default template")
         return f"program {source.get('origin') or 'pasted'}"
 
-    async def _lint(self, step: str, paths: list[str]) -> AsyncIterator[FuzzEvent | dict]:
-        before = snapshot(self.checkout, paths)
+    def _test_commit_message(self) -> str:
+        """The message of the commit holding only the test with its expected-failure marker."""
+        spec, sig = self.spec, self.signature
+        command = self.state["steps"].get("capture", {}).get("command", {}).get("argv")
+        config_line = f"TorchFuzz configuration: {self._fuzz_config_text()}" + (
+            f" (command: {' '.join(command)})" if command and self.state["source"]["kind"] == "seed" else ""
+        )
+        issue = self.state.get("issue")
+        ref = f"\n\nIssue #{issue}" if issue else ""
+        return (
+            f"[TorchFuzz] Add expected-failure repro test for {sig.exc_type if sig else 'a fuzz failure'}\n\n"
+            f"{spec.node_id if spec else ''} reproduces a failure found by TorchFuzz and is marked as an\n"
+            f"expected failure until the fix lands.\n\nError: {sig.describe() if sig else '?'}\n{config_line}{ref}\n"
+        )
+
+    async def _lint(self, step: str, paths: list[str], root: Path | None = None) -> AsyncIterator[FuzzEvent | dict]:
+        root = root or self.checkout
+        before = snapshot(root, paths)
         argv = (self.config.lintrunner, *lint_command(paths)[1:])
         yield Phase(step, f"running {' '.join(argv[:4])} on {len(paths)} file(s)")
         result = None
-        async for event in self.runner.stream(argv, cwd=self.checkout, env=self._python_env(), timeout_s=self.config.lint_timeout_s):
+        async for event in self.runner.stream(argv, cwd=root, env=self._python_env(), timeout_s=self.config.lint_timeout_s):
             if isinstance(event, ProcFinished):
                 result = event.result
             yield event
         assert result is not None
-        after = snapshot(self.checkout, paths)
+        after = snapshot(root, paths)
         parsed = parse_lint_output(result.stdout)
         changes = changes_between(before, after)
         remaining = [m for m in parsed.messages if not m.has_replacement and m.severity.lower() in ("error", "warning", "advice", "")]

@@ -214,3 +214,46 @@ def current_branch(checkout: Path) -> str | None:
         return repo.active_branch.name
     except TypeError:
         return None
+
+
+def add_worktree(checkout: Path, path: Path, *, branch: str, new_at: str | None = None) -> None:
+    """A worktree at ``path`` on ``branch`` (created at ``new_at`` when given); the
+    maintainer's own tree, index and HEAD are not touched."""
+    repo = open_repo(checkout)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    args = ["add", "-b", branch, str(path), new_at] if new_at else ["add", str(path), branch]
+    try:
+        repo.git.worktree(*args)
+    except git.GitCommandError as exc:
+        raise FuzzError(f"cannot create a worktree for {branch}: {exc.stderr.strip() if exc.stderr else exc}") from None
+
+
+def remove_worktree(checkout: Path, path: Path) -> None:
+    """Remove a worktree made by :func:`add_worktree` (its branch stays)."""
+    repo = open_repo(checkout)
+    try:
+        repo.git.worktree("remove", "--force", str(path))
+    except git.GitCommandError:
+        pass
+    shutil.rmtree(path, ignore_errors=True)
+    try:
+        repo.git.worktree("prune")
+    except git.GitCommandError:
+        pass
+
+
+def commit_parents_and_files(checkout: Path, sha: str) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """A commit's parents and the paths it changes (for checks before a push)."""
+    repo = open_repo(checkout)
+    commit = repo.commit(sha)
+    files = repo.git.diff_tree("--no-commit-id", "--name-only", "-r", sha).splitlines()
+    return tuple(p.hexsha for p in commit.parents), tuple(files)
+
+
+def delete_branch(checkout: Path, name: str) -> None:
+    """Delete a branch this app created and never checked out in the maintainer's tree."""
+    repo = open_repo(checkout)
+    try:
+        repo.git.branch("-D", name)
+    except git.GitCommandError:
+        pass

@@ -20,6 +20,7 @@ from .events import FuzzEvent, Phase, Proof, StepResult, drain
 from .fuzzer import find_entry_point, fuzzer_command
 from .proc import CommandRunner
 from .push import PushConfirmation, PushPlan
+from .push_test import PushTestStep
 from .state import KIND, QUALITY_ROWS, STEP_TITLES, STEPS, SUMMARY_QUESTIONS, FuzzSessionInfo, StepInfo, info_of
 from .step0_capture import CaptureStep
 from .step1_repro import ReproStep
@@ -34,7 +35,7 @@ __all__ = [
 ]
 
 
-class FuzzSession(CaptureStep, ReproStep, FixStep, ValidateStep, PublishStep):
+class FuzzSession(CaptureStep, ReproStep, FixStep, ValidateStep, PublishStep, PushTestStep):
     """One fuzz-bug session. Re-open it with :meth:`FuzzWorkflow.open` after a restart."""
 
 

@@ -77,11 +77,7 @@ class PublishStep(GatedSession):
         config_line = f"TorchFuzz configuration: {fuzz}" + (f" (command: {' '.join(command)})" if command and self.state["source"]["kind"] == "seed" else "")
         issue = self.state.get("issue")
         ref = f"\n\nIssue #{issue}" if issue else ""
-        first = (
-            f"[TorchFuzz] Add expected-failure repro test for {sig.exc_type if sig else 'a fuzz failure'}\n\n"
-            f"{spec.node_id if spec else ''} reproduces a failure found by TorchFuzz and is marked as an\n"
-            f"expected failure until the fix lands.\n\nError: {sig.describe() if sig else '?'}\n{config_line}{ref}\n"
-        )
+        first = self._test_commit_message()
         fix_summary = "\n".join(f"- {SUMMARY_QUESTIONS[k]} {form[k]}" for k in SUMMARY_QUESTIONS if form.get(k))
         second = f"{pr['title']}\n\n{pr['summary']}\n\nFix summary:\n{fix_summary}\n\n{config_line}{ref}\n"
         return first, second

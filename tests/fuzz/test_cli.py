@@ -108,3 +108,23 @@ def test_repro_test_gate_failures_exit_non_zero_with_a_reason(cli, checkout, tmp
 
     code, out, err = cli("sessions", "--json")
     assert sorted(s["status"] for s in json.loads(out)) == ["active", "active", "stopped"]
+
+
+def test_push_test_verb_needs_the_proofs_and_yes(cli, checkout, tmp_path, tools):
+    from .fakecheckout import tool_calls
+
+    write_ghstackrc(tmp_path / "ghstackrc")
+    code, out, err = cli("repro-test", "--checkout", str(checkout), "--seed", str(FAILING_SEED), "--issue", "778", "--json")
+    assert code == 0, err
+    sid = json.loads(out)["session"]
+    code, out, err = cli("push-test", sid, "--json")
+    doc = json.loads(out)
+    assert code == 1 and "--yes" in doc["reason"] and len(doc["plan"]["commits"]) == 1
+    assert [c for c in tool_calls(tools) if c["tool"] == "ghstack"] == []
+    code, out, err = cli("push-test", sid, "--yes", "--json")
+    assert code == 0, err
+    doc = json.loads(out)
+    assert doc["ok"] and doc["pr_urls"][0].endswith("/pull/4242")
+    assert len([c for c in tool_calls(tools) if c["tool"] == "ghstack"]) == 1
+    code, out, err = cli("push-test", sid, "--yes", "--json")
+    assert code == 1 and "already pushed" in err

@@ -9,6 +9,7 @@
     triagedeck fuzz review ID --confirm | --back fix|validate
     triagedeck fuzz commit ID                     step 5: the two commits
     triagedeck fuzz push ID --yes                 ghstack, after confirmation
+    triagedeck fuzz push-test ID --yes            optional: the failing test alone, as its own PR
 
 Exit status: 0 done; 1 error or refused; 3 the seed/program does not fail; 4 the test does
 not fail with the same error; 5 the marked test is not reported as xfail; 6 another gate
@@ -103,6 +104,12 @@ def register(subparsers, parents) -> None:
     pu.add_argument("--yes", action="store_true", help="confirm the push shown")
     add_json(pu)
     pu.set_defaults(handler=handle_push)
+
+    pt = sub.add_parser("push-test", parents=parents, help="step 1 (optional): push the failing test alone with ghstack")
+    pt.add_argument("id")
+    pt.add_argument("--yes", action="store_true", help="confirm the push shown")
+    add_json(pt)
+    pt.set_defaults(handler=handle_push_test)
 
 
 # -- shared ------------------------------------------------------------------------------
@@ -359,6 +366,30 @@ async def handle_push(args, ctx) -> int:
         result: StepResult = await drain(session.push(PushConfirmation.for_plan(plan, "cli --yes")), _progress(ctx))
         ev = session.evidence.get("publish", {})
         doc = {"session": session.id, "status": session.status, "ok": result.ok, "reason": result.reason, "pr_urls": ev.get("pr_urls", []), "plan": plan.to_json()}
+        return _finish(ctx, doc, 0 if result.ok else EXIT_GATE)
+    finally:
+        store.close()
+
+
+async def handle_push_test(args, ctx) -> int:
+    store, wf = _workflow(ctx, args)
+    try:
+        session = wf.open(args.id)
+        # The commit is local (a branch from the base, made in a temporary worktree); only the
+        # push needs --yes.
+        made = await drain(session.prepare_test_commit(), _progress(ctx))
+        if not made.ok:
+            return _finish(ctx, {"session": session.id, "ok": False, "reason": made.reason}, EXIT_GATE)
+        plan = session.plan_test_push()
+        if not ctx.json:
+            ctx.print("Push plan:")
+            for line in plan.describe():
+                ctx.print("  " + inert(line, keep_newlines=False))
+        if not args.yes:
+            doc = {"session": session.id, "ok": False, "reason": "not confirmed: pass --yes to run this push", "plan": plan.to_json()}
+            return _finish(ctx, doc, 1)
+        result: StepResult = await drain(session.push_test(PushConfirmation.for_plan(plan, "cli --yes")), _progress(ctx))
+        doc = {"session": session.id, "ok": result.ok, "reason": result.reason, "pr_urls": session.test_pr.get("pr_urls", []), "plan": plan.to_json()}
         return _finish(ctx, doc, 0 if result.ok else EXIT_GATE)
     finally:
         store.close()

@@ -100,6 +100,8 @@ class FuzzSessionScreen(FuzzChecks, Screen):
         self.running: str | None = None
         self.last_result: StepResult | None = None
         self.pushes_started = 0
+        self.test_pushes_started = 0
+        self._dialog_after_prepare = False
         self._op = 0
         self._digest: str | None = None
         self._diff: CoreDiff | None = None
@@ -201,6 +203,10 @@ class FuzzSessionScreen(FuzzChecks, Screen):
 
     def can_push(self) -> bool:
         return not self.running and self.session_active and self.session.step == "publish" and len(self._commits()) >= 2
+
+    def can_push_test(self) -> bool:
+        # Optional, never a gate: available from both step-1 proofs until it is pushed.
+        return not self.running and self.session.test_push_missing() is None
 
     def has_next_view(self) -> bool:
         return self._index(self.viewing) < min(self._index(self.session.step), len(STEPS) - 1)
@@ -358,6 +364,10 @@ class FuzzSessionScreen(FuzzChecks, Screen):
         elif result is not None:
             self.notify(result.reason, title="Done" if result.ok else "Not proven", severity="information" if result.ok else "warning", markup=False)
         self._after_change(before)
+        if self._dialog_after_prepare:
+            self._dialog_after_prepare = False
+            if result is not None and result.ok and self.session.test_pr.get("commit"):
+                self._open_test_push_dialog()
 
     def _after_change(self, before: str | None) -> None:
         step = self.session.step
@@ -495,6 +505,33 @@ class FuzzSessionScreen(FuzzChecks, Screen):
                 confirmation = PushConfirmation.for_plan(plan, "dialog")
                 self.pushes_started += 1
                 self._start("publish", lambda: self.session.push(confirmation))
+
+        self.app.push_screen(PushDialog(plan), answered)
+
+    # Step 1 (optional): the failing test alone as its own PR ------------------------------
+
+    def action_push_test(self) -> None:
+        if not self.can_push_test():
+            return
+        if self.session.test_pr.get("commit"):
+            self._open_test_push_dialog()
+            return
+        # The commit is made first (in a temporary worktree); the dialog then shows its sha.
+        self._dialog_after_prepare = True
+        self._start("repro", self.session.prepare_test_commit)
+
+    def _open_test_push_dialog(self) -> None:
+        try:
+            plan = self.session.plan_test_push()
+        except FuzzError as exc:
+            self.notify(str(exc), severity="warning", markup=False)
+            return
+
+        def answered(confirmed: bool | None) -> None:
+            if confirmed is True:
+                confirmation = PushConfirmation.for_plan(plan, "dialog")
+                self.test_pushes_started += 1
+                self._start("repro", lambda: self.session.push_test(confirmation))
 
         self.app.push_screen(PushDialog(plan), answered)
 

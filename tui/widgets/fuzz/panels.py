@@ -250,6 +250,14 @@ def repro_panel(session: FuzzSession) -> RenderableType:
     else:
         parts.append(_check(bool(ev.get("xfail")), "reported as xfail with the marker", _outcomes(run_xfail)))
         parts += [_command(run_xfail), _tail(run_xfail.get("output_tail", ""), 6)]
+    test_pr = ev.get("test_pr") or {}
+    if test_pr.get("commit"):
+        parts.append(_check(True, "test-only commit (optional PR)", f"{test_pr['commit'][:12]} on {test_pr.get('branch', '')}"))
+        if test_pr.get("pr_urls"):
+            parts.append(Text.assemble(("Test PR: ", "bold"), one_line(", ".join(test_pr["pr_urls"]), max_chars=400)))
+        elif test_pr.get("push_attempts"):
+            last = test_pr["push_attempts"][-1]["command"]
+            parts.append(_check(False, "ghstack push of the test", one_line(last.get("error") or f"exit {last.get('exit_code')}", max_chars=300)))
     method = generated_test(session)
     if method:
         parts += [Text(""), _heading(f"Generated test ({spec.file})"), _program(method)]
