@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import functools
 import glob
+import os
 import shutil
 import subprocess
 from dataclasses import dataclass
@@ -57,8 +58,26 @@ def nvidia_devices() -> list[str]:
     return sorted(glob.glob("/dev/nvidia*")) + sorted(glob.glob("/dev/dri/*"))
 
 
+def _tmp_roots(command: list[str], scratch: str) -> list[str]:
+    """Folders under /tmp that the command's executable lives in (a venv or a tool made
+    in /tmp): the sandbox's fresh /tmp would hide them, so they are bound back read-only."""
+    if not command:
+        return []
+    exe = shutil.which(command[0]) or command[0]
+    roots = []
+    for candidate in {os.path.abspath(exe), os.path.realpath(exe)}:
+        if not candidate.startswith("/tmp/") or candidate.startswith(scratch.rstrip("/") + "/"):
+            continue
+        folder = os.path.dirname(candidate)
+        root = os.path.dirname(folder) if os.path.basename(folder) == "bin" else folder
+        if root != "/tmp" and root not in roots:
+            roots.append(root)
+    return roots
+
+
 def bwrap_argv(bwrap: str, scratch: str, command: list[str]) -> list[str]:
     """The bubblewrap command line that runs ``command`` in ``scratch`` inside the sandbox."""
+    tmp_binds = [arg for root in _tmp_roots(command, scratch) for arg in ("--ro-bind", root, root)]
     argv = [
         bwrap,
         "--ro-bind", "/", "/",
@@ -67,6 +86,7 @@ def bwrap_argv(bwrap: str, scratch: str, command: list[str]) -> list[str]:
         "--tmpfs", "/tmp",
         # After the /tmp tmpfs, so the scratch dir shows through at the same path.
         "--bind", scratch, scratch,
+        *tmp_binds,
         "--chdir", scratch,
         *_NAMESPACE_FLAGS,
     ]

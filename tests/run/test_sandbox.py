@@ -101,3 +101,34 @@ async def test_sandboxed_crash_signal_is_decoded():
     )
     assert result.started.sandboxed
     assert result.exit_code == 134 and result.signal == 6
+
+
+def test_bwrap_binds_back_a_tool_that_lives_in_tmp(tmp_path):
+    from core.run.sandbox import bwrap_argv
+
+    venv_python = "/tmp/some-venv/bin/python"
+    argv = bwrap_argv("bwrap", "/tmp/scratch-1", [venv_python, "x.py"])
+    tmpfs = argv.index("/tmp")  # the fresh /tmp comes first ...
+    bind = argv.index("/tmp/some-venv")  # ... then the venv is bound back over it, read-only
+    assert bind > tmpfs and argv[bind - 1] == "--ro-bind"
+    assert "/tmp/scratch-1/x" not in argv  # nothing inside the scratch dir is bound twice
+
+
+@needs_bwrap
+async def test_sandboxed_run_with_an_interpreter_under_tmp(tmp_path):
+    # CI builds its venv under /tmp: the sandbox's private /tmp must not hide it.
+    import subprocess
+    import sys
+    import tempfile
+
+    root = tempfile.mkdtemp(prefix="triagedeck-venv-", dir="/tmp")
+    try:
+        subprocess.run([sys.executable, "-m", "venv", "--without-pip", root], check=True, timeout=120)
+        env = local_env(f"{root}/bin/python")
+        result = await collect(LocalRunner(), RunSpec(script="print('inside')", env=env, sandbox="on", timeout_s=60), write_log=False)
+        assert result.finished.exit_code == 0
+        assert [line.text for line in result.tail] == ["inside"]
+    finally:
+        import shutil
+
+        shutil.rmtree(root, ignore_errors=True)
