@@ -11,11 +11,11 @@ every result gets a final fresh still-interesting check. Results go to results/.
 from __future__ import annotations
 
 import argparse
-import asyncio
 import glob
 import json
 import os
 import shutil
+import signal
 import subprocess
 import sys
 import time
@@ -26,9 +26,9 @@ RESULTS = os.path.join(HERE, "results")
 sys.path.insert(0, ROOT)
 sys.path.insert(0, HERE)
 
-from oracle_check import case_timeout, interesting, load_case  # noqa: E402
+from oracle_check import case_timeout, interesting, load_case
 
-from core.minimize.edits import measure  # noqa: E402
+from core.minimize.edits import measure
 
 
 def sh(argv, **kw):
@@ -112,14 +112,22 @@ def run_triagedeck(name, path, out, jobs, limit):
     return {"runs": info["stats"]["oracle_runs"], "wall": wall, "converged": wall < limit, "mode": info["mode"]}
 
 
+def run_group(argv, limit, **kw) -> bool:
+    """Run argv in its own process group; kill the whole group at the limit. True when it ended."""
+    proc = subprocess.Popen(argv, start_new_session=True, **kw)
+    try:
+        proc.wait(timeout=limit)
+        return True
+    except subprocess.TimeoutExpired:
+        os.killpg(proc.pid, signal.SIGKILL)
+        proc.wait()
+        return False
+
+
 def run_pysource(name, path, out, limit):
     py = pysource_venv()
     t = time.perf_counter()
-    try:
-        subprocess.run([py, "-c", PYSOURCE_DRIVER, name, path, out, HERE], timeout=limit, check=True)
-        converged = True
-    except subprocess.TimeoutExpired:
-        converged = False
+    converged = run_group([py, "-c", PYSOURCE_DRIVER, name, path, out, HERE], limit)
     wall = time.perf_counter() - t
     runs = int(open(out + ".runs").read()) if os.path.exists(out + ".runs") else 0
     return {"runs": runs, "wall": wall, "converged": converged}
@@ -136,11 +144,12 @@ def run_shrinkray(name, path, out, limit):
         fh.write(f'#!/bin/sh\necho x >> "{counter}"\nexec "{os.path.join(ROOT, ".venv", "bin", "python")}" "{os.path.join(HERE, "oracle_check.py")}" {name} "$1"\n')
     os.chmod(test, 0o755)
     t = time.perf_counter()
-    try:
-        subprocess.run([exe, "--no-llm", "--ui", "basic", "--timeout", "30", "--parallelism", "2", test, out], timeout=limit, check=False, stdout=subprocess.DEVNULL, stderr=open(out + ".log", "w"))
-        converged = True
-    except subprocess.TimeoutExpired:
-        converged = False
+    converged = run_group(
+        [exe, "--no-llm", "--ui", "basic", "--timeout", str(case_timeout(name)), "--parallelism", "2", test, out],
+        limit,
+        stdout=subprocess.DEVNULL,
+        stderr=open(out + ".log", "w"),
+    )
     wall = time.perf_counter() - t
     runs = sum(1 for _ in open(counter)) if os.path.exists(counter) else 0
     return {"runs": runs, "wall": wall, "converged": converged}
@@ -152,8 +161,13 @@ def main() -> int:
     ap.add_argument("--tools", default="triagedeck,pysource,shrinkray")
     ap.add_argument("--limit", type=float, default=600)
     ap.add_argument("--anchor-limit", type=float, default=600)
+    ap.add_argument("--torch-anchor-limit", type=float, default=None, help="anchor limit for torch_* cases (default: --anchor-limit)")
     ap.add_argument("--jobs", type=int, default=2)
+    ap.add_argument("--render", action="store_true", help="print the table from results/rows.jsonl (latest row per case and tool)")
     args = ap.parse_args()
+    if args.render:
+        render_table()
+        return 0
     cases = json.load(open(os.path.join(HERE, "cases.json")))
     names = [c for c in (args.cases.split(",") if args.cases else sorted(cases))]
     tools = args.tools.split(",")
@@ -172,21 +186,48 @@ def main() -> int:
                 os.remove(stale)
             if tool == "triagedeck":
                 info = run_triagedeck(name, src_path, out, args.jobs, args.limit)
+            alimit = args.torch_anchor_limit if (name.startswith("torch") and args.torch_anchor_limit) else args.anchor_limit
+            load0 = os.getloadavg()[0]
+            if tool == "triagedeck":
+                info = run_triagedeck(name, src_path, out, args.jobs, args.limit)
             elif tool == "pysource":
-                info = run_pysource(name, src_path, out, args.anchor_limit)
+                info = run_pysource(name, src_path, out, alimit)
             else:
-                info = run_shrinkray(name, src_path, out, args.anchor_limit)
+                info = run_shrinkray(name, src_path, out, alimit)
             if info is None:
                 print(f"| {name} | {tool} | n/a (no Python >= 3.12) | | | | | |", flush=True)
                 continue
             text = open(out).read() if os.path.exists(out) else ""
             m = measure(text)
             ok = interesting(cases[name], out) if text else False
-            row = {"case": name, "tool": tool, "lines": m.lines, "nodes": m.nodes, **info, "interesting": ok}
+            limit = args.limit if tool == "triagedeck" else alimit
+            row = {"case": name, "tool": tool, "lines": m.lines, "nodes": m.nodes, **info, "interesting": ok, "limit": limit,
+                   "load_start": round(load0, 2), "load_end": round(os.getloadavg()[0], 2), "at": time.strftime("%Y-%m-%d %H:%M:%S"),
+                   "orig_lines": m0.lines, "orig_nodes": m0.nodes}
             rows.append(row)
+            with open(os.path.join(RESULTS, "rows.jsonl"), "a") as fh:
+                fh.write(json.dumps(row) + "\n")
             print(f"| {name} | {tool} | {m.lines} | {m.nodes} | {info['runs']} | {info['wall']:.1f} | {'yes' if info['converged'] else 'no (limit)'} | {'yes' if ok else 'NO'} |", flush=True)
-    json.dump(rows, open(os.path.join(RESULTS, "table.json"), "w"), indent=1)
+    json.dump(rows, open(os.path.join(RESULTS, f"table-{'-'.join(tools)}.json"), "w"), indent=1)
     return 0
+
+
+def render_table() -> None:
+    latest: dict = {}
+    with open(os.path.join(RESULTS, "rows.jsonl")) as fh:
+        for line in fh:
+            r = json.loads(line)
+            latest[(r["case"], r["tool"])] = r
+    order = {"triagedeck": 0, "pysource": 1, "shrinkray": 2}
+    print("| case | tool | lines | AST nodes | oracle runs | wall s | converged | still interesting | load 1-min start/end |")
+    print("|---|---|---:|---:|---:|---:|---|---|---|")
+    last = None
+    for (case, tool), r in sorted(latest.items(), key=lambda kv: (kv[0][0], order.get(kv[0][1], 9))):
+        if case != last:
+            print(f"| {case} | original | {r.get('orig_lines', '')} | {r.get('orig_nodes', '')} | | | | | |")
+            last = case
+        conv = "yes" if r["converged"] else f"no ({r.get('limit', 0):.0f} s limit)"
+        print(f"| {case} | {tool} | {r['lines']} | {r['nodes']} | {r['runs']} | {r['wall']:.1f} | {conv} | {'yes' if r['interesting'] else 'NO'} | {r.get('load_start', '')}/{r.get('load_end', '')} |")
 
 
 if __name__ == "__main__":

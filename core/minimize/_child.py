@@ -29,8 +29,50 @@ _MAX_MESSAGE = 4000
 _LITERAL_TYPES = (int, float, str, bool, type(None))
 
 
-def _literal(value, depth: int = 0):
-    """A JSON-encodable literal form of ``value`` or a sentinel when it has none."""
+def _torch_literal(value):
+    """Source text that rebuilds a torch value closely enough for a candidate: dtypes, devices,
+    small tensors by value, large ones by shape (integer ones filled with their maximum, so an
+    out-of-range index stays out of range), leaf ``torch.nn`` modules by their repr."""
+    torch = sys.modules.get("torch")
+    if torch is None:
+        return _NOPE
+    try:
+        if isinstance(value, torch.dtype):
+            return {"expr": str(value)}
+        if isinstance(value, torch.device):
+            return {"expr": f"torch.device({str(value)!r})"}
+        if type(value) in (torch.Tensor, torch.nn.Parameter):
+            if value.device.type != "cpu" or value.is_sparse or value.dim() > 6:
+                return _NOPE
+            dtype = str(value.dtype)
+            grad = ", requires_grad=True" if value.requires_grad else ""
+            if value.numel() <= 16:
+                data = value.detach().tolist()
+                return {"expr": f"torch.tensor({data!r}, dtype={dtype}{grad})"}
+            shape = tuple(value.shape)
+            if value.dtype.is_floating_point:
+                extra = "" if value.dtype == torch.float32 else f", dtype={dtype}"
+                return {"expr": f"torch.randn({shape!r}{extra}{grad})"}
+            top = value.max().item()
+            return {"expr": f"torch.full({shape!r}, {top!r}, dtype={dtype})"}
+        if type(value) is torch.nn.Sequential and len(value) <= 16:
+            parts = [_torch_literal(m) for m in value]
+            if all(isinstance(p, dict) and "expr" in p for p in parts):
+                return {"expr": "torch.nn.Sequential(" + ", ".join(p["expr"] for p in parts) + ")"}
+            return _NOPE
+        if isinstance(value, torch.nn.Module) and type(value).__module__.startswith("torch.nn.modules") and not list(value.children()):
+            text = "torch.nn." + repr(value)
+            node = ast.parse(text, mode="eval").body
+            if isinstance(node, ast.Call):
+                return {"expr": text}
+    except Exception:  # noqa: BLE001 - a value we cannot describe is simply not concretised
+        return _NOPE
+    return _NOPE
+
+
+def _literal(value, depth: int = 0, rich: bool = False):
+    """A JSON-encodable literal form of ``value`` or a sentinel when it has none. ``rich`` also
+    describes torch values as source expressions (``{"expr": ...}``)."""
     t = type(value)
     if t in _LITERAL_TYPES:
         if t is float and (value != value or value in (float("inf"), float("-inf"))):
@@ -38,13 +80,31 @@ def _literal(value, depth: int = 0):
         if t is str and len(value) > 200:
             return _NOPE
         return value
-    if isinstance(value, tuple) and depth < 2 and len(value) <= 16:
+    if isinstance(value, (tuple, list)) and depth < 4 and len(value) <= 16:
         # torch.Size is a tuple subclass: concretised as a plain tuple.
-        items = [_literal(v, depth + 1) for v in value]
+        items = [_literal(v, depth + 1, rich) for v in value]
         if any(i is _NOPE for i in items):
             return _NOPE
-        return {"tuple": items}
+        return {"tuple" if isinstance(value, tuple) else "list": items}
+    if t is dict and depth < 4 and len(value) <= 16:
+        pairs = [[_literal(k, depth + 1, rich), _literal(v, depth + 1, rich)] for k, v in value.items()]
+        if any(i is _NOPE for p in pairs for i in p):
+            return _NOPE
+        return {"dict": pairs}
+    if rich and t.__module__.startswith("torch"):
+        return _torch_literal(value)
     return _NOPE
+
+
+def _plain(lit) -> bool:
+    """Whether a literal form holds no source expression (safe to call "the value it always had")."""
+    if isinstance(lit, dict):
+        if "expr" in lit:
+            return False
+        return all(_plain(v) for v in next(iter(lit.values())))
+    if isinstance(lit, list):
+        return all(_plain(v) for v in lit)
+    return True
 
 
 class _Nope:
@@ -52,20 +112,47 @@ class _Nope:
 
 
 _NOPE = _Nope()
+_MAX_FRAMES = 4096
 
 
 class _ValueRecorder:
-    """Remembers, per expression key, the single literal value it always had (or that it varied)."""
+    """Remembers, per expression key, the single literal value it always had (or that it varied),
+    and per frame the last value of each key (the failing evaluation's values are in the raising
+    frames, which the traceback keeps alive)."""
 
     def __init__(self):
         self.values: dict[str, object] = {}
         self.varied: set[str] = set()
+        # id(frame) -> [frame, {key: (literal, tick)}, {line: tick when it last began}].
+        # Holding the frame keeps its id from being reused by a later frame (recursion reuses
+        # addresses), so a slot never mixes two frames; the line tick drops values left over from
+        # an earlier execution of the failing statement (a loop's previous iteration).
+        self.by_frame: dict[int, list] = {}
+        self.tick = 0
+
+    def _entry(self, frame) -> list:
+        entry = self.by_frame.get(id(frame))
+        if entry is None or entry[0] is not frame:
+            if len(self.by_frame) >= _MAX_FRAMES:
+                self.by_frame.pop(next(iter(self.by_frame)))
+            entry = self.by_frame[id(frame)] = [frame, {}, {}]
+        return entry
+
+    def line(self, frame) -> None:
+        """The tracer saw ``frame`` start a new line."""
+        self.tick += 1
+        # Per line: leaving a `with`/`try` on the exception reports their own line afterwards.
+        self._entry(frame)[2][frame.f_lineno] = self.tick
 
     def __call__(self, key, value):
+        lit = _literal(value, rich=True)
+        self.tick += 1
+        frame = sys._getframe(1)
+        self._entry(frame)[1][key] = (lit, self.tick)
+        del frame
         if key in self.varied:
             return value
-        lit = _literal(value)
-        if lit is _NOPE:
+        if lit is _NOPE or not _plain(lit):
             self.varied.add(key)
             self.values.pop(key, None)
         elif key in self.values:
@@ -75,6 +162,30 @@ class _ValueRecorder:
         else:
             self.values[key] = lit
         return value
+
+    def failing(self, tb, path: str) -> list[dict]:
+        """The candidate's own frames on the traceback, innermost first, with their last values."""
+        frames = []
+        while tb is not None:
+            if tb.tb_frame.f_code.co_filename == path:
+                frames.append(tb)
+            tb = tb.tb_next
+        out = []
+        for t in reversed(frames[-4:]):
+            entry = self.by_frame.get(id(t.tb_frame))
+            if entry is None or entry[0] is not t.tb_frame:
+                out.append({"lineno": t.tb_lineno, "values": {}})
+                continue
+            # A value counts when it was recorded after its own line last began: values of the
+            # failing line from a loop's earlier iteration go, earlier statements' values stay.
+            starts = entry[2]
+            out.append(
+                {
+                    "lineno": t.tb_lineno,
+                    "values": {k: v for k, (v, tick) in entry[1].items() if v is not _NOPE and tick > starts.get(int(k.split(":", 1)[0]), 0)},
+                }
+            )
+        return out
 
 
 def _instrument(tree: ast.Module, keys: set[str]) -> ast.Module:
@@ -142,6 +253,8 @@ def run_candidate(path: str, result_path: str, *, trace: bool = False, value_key
             def local(frame, event, arg):
                 if event == "line":
                     executed.add(frame.f_lineno)
+                    if recorder is not None:
+                        recorder.line(frame)
                 return local
 
             def glob(frame, event, arg):
@@ -168,6 +281,11 @@ def run_candidate(path: str, result_path: str, *, trace: bool = False, value_key
             msg = "<unprintable>"
         out["message"] = msg[:_MAX_MESSAGE]
         out["raising_frame"], out["own_lines"] = _frame_info(exc.__traceback__, path)
+        if recorder is not None:
+            try:
+                out["fail_frames"] = recorder.failing(exc.__traceback__, path)
+            except Exception:  # noqa: BLE001
+                pass
         out["exit_code"] = 1
     if trace:
         out["executed"] = sorted(executed)
@@ -268,13 +386,19 @@ def serve() -> None:
             while b"\n" in buf:
                 line, buf = buf.split(b"\n", 1)
                 req = json.loads(line)
-                if "preload" in req and not preloaded:
-                    preloaded = True
-                    if req.get("env"):
-                        os.environ.update(req["env"])
-                    # sys.path[0] is this helper's folder: the repro must see its own folder instead.
-                    sys.path[0] = req.get("sys_path0") or os.getcwd()
-                    send(_preload(req["preload"]))
+                if "preload" in req:
+                    # The first preload (the repro's static imports) overlaps with the traced
+                    # fresh run of the original; later ones add the closure that run revealed.
+                    if not preloaded:
+                        preloaded = True
+                        if req.get("env"):
+                            os.environ.update(req["env"])
+                        # sys.path[0] is this helper's folder: the repro must see its own folder instead.
+                        sys.path[0] = req.get("sys_path0") or os.getcwd()
+                    reply = _preload(req["preload"])
+                    if "id" in req:
+                        reply["id"] = req["id"]
+                    send(reply)
                     continue
                 pid = os.fork()
                 if pid == 0:

@@ -7,11 +7,11 @@ so independent successes found on the same tree can be merged and applied togeth
 from __future__ import annotations
 
 import ast
-import copy
 import io
 import tokenize
+import warnings
+from collections.abc import Iterator
 from dataclasses import dataclass
-from typing import Iterator
 
 Step = tuple[str, int | None]  # (field, index in a list field or None)
 Path = tuple[Step, ...]
@@ -191,7 +191,10 @@ def render(tree: ast.Module) -> str | None:
     """Unparse and compile-check a tree; None when it is not a valid program."""
     try:
         text = ast.unparse(tree)
-        compile(text, "<candidate>", "exec", dont_inherit=True)
+        with warnings.catch_warnings():
+            # Candidates like `1(x)` are legal but warned about; the oracle judges them.
+            warnings.simplefilter("ignore")
+            compile(text, "<candidate>", "exec", dont_inherit=True)
     except (SyntaxError, ValueError, TypeError, AttributeError, RecursionError, IndexError):
         return None
     return text + "\n"

@@ -13,14 +13,23 @@ from __future__ import annotations
 
 import ast
 import asyncio
+import contextlib
 import difflib
 import os
 import time
-from dataclasses import dataclass, field, replace
-from typing import AsyncIterator, Callable
+from collections.abc import AsyncIterator, Callable
+from dataclasses import dataclass, replace
 
 from core.minimize import passes as P
-from core.minimize.edits import Size, apply, count_nodes, measure, nested, normalize, render
+from core.minimize.edits import (
+    Size,
+    apply,
+    count_nodes,
+    measure,
+    nested,
+    normalize,
+    render,
+)
 from core.minimize.oracle import (
     DEFAULT_TIMEOUT,
     Expectation,
@@ -51,6 +60,9 @@ class MinimizeOptions:
     stale_rounds: int = 2
     max_rounds: int = 12
     concretize: bool = True
+    # Hoist the failing statement, concretised with its failing-evaluation values, out of the
+    # driver code (one candidate per own frame); off keeps the repro's call structure.
+    hoist: bool = True
     shorten_names: bool = False
     pin_frame: bool = False
     # Candidates get min(timeout, max(5 s, 5 x the original's run time)): a reduction that turns
@@ -147,10 +159,14 @@ MinimizeEvent = Progress | StepAccepted | Notice | Finished
 # name, generator, needs the probe
 _ROUND: tuple[tuple[str, Callable[[P.PassInput], list[P.Candidate]]], ...] = (
     ("unused-definitions", P.unused_definitions),
+    # Hoisting first: when it works it subsumes the next two, and they reuse its probe when not.
+    ("hoist", P.hoist),
     ("after-raise", P.after_raise),
     ("trace-slice", P.trace_slice),
+    ("unused-definitions", P.unused_definitions),
     ("imports-setup", P.imports_and_setup),
     ("shrink-model", P.shrink_model),
+    ("class-wrapper", P.inline_class),
     ("tensor-sizes", P.tensor_sizes),
     ("device-dtype", P.device_dtype),
     ("ddmin", None),  # statement ddmin: before the expression passes, which are cheaper on less code
@@ -162,7 +178,7 @@ _ROUND: tuple[tuple[str, Callable[[P.PassInput], list[P.Candidate]]], ...] = (
     ("literals", P.literals),
 )
 
-_NEEDS_PROBE = {"after-raise", "trace-slice", "concretize"}
+_NEEDS_PROBE = {"after-raise", "trace-slice", "hoist", "concretize"}
 
 _DUNDERS = {"__new__", "__init__", "__torch_dispatch__", "__torch_function__", "__tensor_flatten__", "__tensor_unflatten__", "__repr__"}
 
@@ -342,6 +358,9 @@ class _Minimizer:
         cands = None
         while not self._out_of_time():
             if cands is None:
+                if progressed and name in _NEEDS_PROBE and self._probe_text != self.text:
+                    # Trace-guided passes chain: the next candidate needs the new text's trace.
+                    await self._probe()
                 cands = gen(self._pass_input())
             if pos >= len(cands):
                 break
@@ -364,6 +383,7 @@ class _Minimizer:
             own_lines=pd.own_lines if pd else (),
             values=pd.values if pd else {},
             keep_substring=self.expectation.match,
+            fail_frames=pd.fail_frames if pd else (),
         )
 
     # -------------------------------------------------------------- ddmin
@@ -441,9 +461,18 @@ class _Minimizer:
         else:
             self.fresh_runs += 1
         if not pd.result.interesting and keys:
-            # The value recorder may disturb the program; the trace alone is still useful.
+            # The value recorder may disturb the program (torch.compile traces the recorder
+            # calls); the trace alone is still useful, and the values of the frames that run
+            # for real on the failing traceback usually survive.
             pd = await prober.probe(self.text)
             self.runs += 1
+            if pd.result.interesting and pd.own_lines:
+                narrow = P.concretizable(self.tree, within_lines=set(pd.own_lines))
+                if narrow:
+                    pd2 = await prober.probe(self.text, value_keys=narrow)
+                    self.runs += 1
+                    if pd2.result.interesting:
+                        pd = pd2
         if pd.result.interesting:
             self.probe_data = pd
             self._probe_text = self.text
@@ -458,6 +487,8 @@ class _Minimizer:
             for name, gen in _ROUND:
                 if self._out_of_time():
                     break
+                if name == "hoist" and not self.opt.hoist:
+                    continue
                 if name in _NEEDS_PROBE and self._probe_text != self.text:
                     await self._probe()
                 if gen is None:
@@ -484,6 +515,27 @@ class _Minimizer:
             raise MinimizeError(f"the repro does not parse: {exc}") from exc
         if start_text is None:
             raise MinimizeError("the repro does not compile")
+        server = server_task = None
+        if not self.external and self.opt.use_fork_server and not (self.opt.skip_if_minimal and reducible_lines(self.original) <= self.opt.minimal_lines):
+            # Warm the server with the repro's static imports while the original runs fresh
+            # (for torch repros both take the bulk of the start-up, on different cores).
+            server = ForkServerOracle(
+                self.expectation, preload=_static_imports(ast.parse(self.original)), python=self.opt.python,
+                timeout=self.opt.timeout, env=self.opt.env, sys_path0=self.opt.sys_path0,
+            )
+            server_task = asyncio.ensure_future(server.start())
+        try:
+            return await self._run_with(start_text, server, server_task)
+        finally:
+            if server is not None and server not in self.owned:
+                if server_task is not None:
+                    if not server_task.done():
+                        server_task.cancel()
+                    with contextlib.suppress(BaseException):
+                        await server_task  # also retrieves a start-up error nobody waited for
+                await server.close()
+
+    async def _run_with(self, start_text: str, server, server_task) -> MinimizeResult:
         # The original is judged as written (fresh, traced), before any normalisation.
         prober = self.reference if hasattr(self.reference, "probe") else None
         if prober is not None:
@@ -516,8 +568,8 @@ class _Minimizer:
             self._emit(Notice(note))
             return self._result(original_result, original_result, confirmed=True, skipped=True)
 
-        if not self.external and self.opt.use_fork_server:
-            await self._start_fork_server(probe)
+        if server is not None:
+            await self._start_fork_server(probe, server, server_task)
         # Normalised start: the unparsed original must still reproduce under the fast oracle.
         if not await self._judge(start_text):
             await self._fallback("the fork server disagrees with a fresh interpreter on the normalised original; using fresh processes")
@@ -532,14 +584,13 @@ class _Minimizer:
             confirmed, final = await self._confirm()
         return self._result(original_result, final, confirmed=confirmed)
 
-    async def _start_fork_server(self, probe: ProbeResult) -> None:
+    async def _start_fork_server(self, probe: ProbeResult, server: ForkServerOracle, started) -> None:
         modules = [m for m in probe.modules if not m.startswith("__")]
-        server = ForkServerOracle(
-            self.expectation, preload=modules, python=self.opt.python, timeout=getattr(self, "_candidate_timeout", self.opt.timeout), env=self.opt.env, sys_path0=self.opt.sys_path0
-        )
+        server.timeout = getattr(self, "_candidate_timeout", self.opt.timeout)
         try:
-            await server.start()
-        except (ForkServerError, OSError, ValueError, asyncio.TimeoutError) as exc:
+            await started
+            await server.extend([m for m in modules if m not in server.preload])
+        except (TimeoutError, ForkServerError, OSError, ValueError) as exc:
             await server.close()
             self._note(f"fork server did not start ({exc}); using fresh processes")
             return
@@ -613,6 +664,17 @@ class _Minimizer:
             original_result=original_result,
             final_result=final,
         )
+
+
+def _static_imports(tree: ast.Module) -> list[str]:
+    """Modules the repro imports at its top level (absolute imports only), in order."""
+    out: list[str] = []
+    for stmt in tree.body:
+        if isinstance(stmt, ast.Import):
+            out += [a.name for a in stmt.names]
+        elif isinstance(stmt, ast.ImportFrom) and stmt.module and not stmt.level and stmt.module != "__future__":
+            out.append(stmt.module)
+    return list(dict.fromkeys(out))
 
 
 def _stmt_lists(tree):

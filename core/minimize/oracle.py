@@ -86,6 +86,9 @@ class ProbeResult:
     values: dict = field(default_factory=dict)
     modules: tuple[str, ...] = ()
     own_lines: tuple[int, ...] = ()
+    # The candidate's own frames on the failing traceback, innermost first: (line, {key: value})
+    # with each expression's value in the failing evaluation.
+    fail_frames: tuple[tuple[int, dict], ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -154,6 +157,7 @@ def _probe_from(data: dict | None, result: OracleResult) -> ProbeResult:
         values=dict(data.get("values") or {}),
         modules=tuple(data.get("modules", ())),
         own_lines=tuple(data.get("own_lines", ())),
+        fail_frames=tuple((int(f.get("lineno", 0)), dict(f.get("values") or {})) for f in data.get("fail_frames", ()) or ()),
     )
 
 
@@ -169,7 +173,10 @@ class _Workdir:
     """A private temporary folder for candidate files and result files."""
 
     def __init__(self) -> None:
-        self.path = tempfile.mkdtemp(prefix="td-minimize-")
+        # Thousands of tiny files per run: a RAM-backed folder when there is one.
+        shm = "/dev/shm"
+        base = shm if os.path.isdir(shm) and os.access(shm, os.W_OK) else None
+        self.path = tempfile.mkdtemp(prefix="td-minimize-", dir=base)
         self._n = itertools.count()
 
     def files(self, source: str) -> tuple[str, str, str]:
@@ -234,7 +241,7 @@ class FreshOracle:
         timed_out = False
         try:
             await asyncio.wait_for(proc.wait(), timeout)
-        except asyncio.TimeoutError:
+        except TimeoutError:
             timed_out = True
         finally:
             if proc.returncode is None or timed_out:
@@ -324,6 +331,21 @@ class ForkServerOracle:
         self.preload_failed = list(hello.get("failed", ()))
         self._reader = asyncio.create_task(self._read_loop())
 
+    async def extend(self, modules: list[str] | tuple[str, ...]) -> None:
+        """Preload more modules in the running server (the closure learnt from a traced run)."""
+        if self._proc is None or self._reader is None or self._reader.done():
+            raise ForkServerError("fork server is not running")
+        rid = next(self._ids)
+        fut = asyncio.get_running_loop().create_future()
+        self._pending[rid] = fut
+        async with self._lock:
+            self._proc.stdin.write((json.dumps({"id": rid, "preload": list(modules)}) + "\n").encode())
+            await self._proc.stdin.drain()
+        msg = await asyncio.wait_for(fut, timeout=max(120.0, self.timeout * 4))
+        self.preload += [m for m in modules if m not in self.preload]
+        self.cuda_initialized = self.cuda_initialized or bool(msg.get("cuda"))
+        self.preload_failed += list(msg.get("failed", ()))
+
     async def _read_loop(self) -> None:
         assert self._proc is not None
         while True:
@@ -379,7 +401,7 @@ class ForkServerOracle:
                 self._proc.stdin.close()
             try:
                 await asyncio.wait_for(self._proc.wait(), 5)
-            except asyncio.TimeoutError:
+            except TimeoutError:
                 with contextlib.suppress(OSError):
                     os.killpg(self._proc.pid, signal.SIGKILL)
                 await self._proc.wait()

@@ -31,6 +31,7 @@ class PassInput:
     own_lines: tuple[int, ...] = ()
     values: dict = field(default_factory=dict)
     keep_substring: str | None = None
+    fail_frames: tuple = ()
 
 
 def dotted(node: ast.AST) -> str | None:
@@ -347,6 +348,13 @@ def simplify(inp: PassInput) -> list[Candidate]:
                 out.append(Candidate("simplify", (Edit(path + (("keywords", j),), None),)))
             for j in range(len(node.args)):
                 out.append(Candidate("simplify", (Edit(path + (("args", j),), None),)))
+        if isinstance(node, ast.Dict) and len(node.keys) > 1:
+            for j in range(len(node.keys)):
+                if node.keys[j] is not None:
+                    out.append(Candidate("simplify", (Edit(path + (("keys", j),), None), Edit(path + (("values", j),), None))))
+        if isinstance(node, (ast.List, ast.Tuple, ast.Set)) and node.elts:
+            # A collection by one of its elements (e.g. a hoisted `(a, f(b))` by `f(b)`).
+            out += [Candidate("simplify", (Edit(path, e),)) for e in node.elts if not isinstance(e, ast.Starred)]
         if isinstance(node, (ast.List, ast.Tuple, ast.Set)) and len(node.elts) > 1:
             for j in range(len(node.elts)):
                 out.append(Candidate("simplify", (Edit(path + (("elts", j),), None),)))
@@ -420,13 +428,65 @@ def value_key(node: ast.AST) -> str:
     return f"{node.lineno}:{node.col_offset}:{node.end_lineno}:{node.end_col_offset}"
 
 
-def concretizable(tree: ast.Module, limit: int = 3000) -> list[str]:
-    """Position keys of the expressions whose run-time values the probe should record."""
+def _frame_spans(tree: ast.Module, lines) -> list[tuple[int, int]]:
+    """Line spans of the innermost functions (or top-level statements) holding ``lines``."""
+    spans = []
+    for ln in lines:
+        best = None
+        for node in ast.walk(tree):
+            if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)) and node.lineno <= ln <= (node.end_lineno or node.lineno):
+                if best is None or node.lineno >= best[0]:
+                    best = (node.lineno, node.end_lineno or node.lineno)
+        if best is None:
+            for stmt in tree.body:
+                a, b = _span(stmt)
+                if a <= ln <= b:
+                    best = (a, b)
+        if best is not None:
+            spans.append(best)
+    return spans
+
+
+def _compiled_spans(tree: ast.Module) -> list[tuple[int, int]]:
+    """Line spans of functions handed to ``torch.compile``/``jit`` (by call or decorator): the
+    recorder calls would be traced by the compiler and change what it sees."""
+    names: set[str] = set()
+    for n in ast.walk(tree):
+        if isinstance(n, ast.Call) and (dotted(n.func) or "").rsplit(".", 1)[-1] in ("compile", "script", "trace", "optimize") and n.args:
+            if isinstance(n.args[0], ast.Name):
+                names.add(n.args[0].id)
+    spans = []
+    for n in ast.walk(tree):
+        if isinstance(n, (ast.FunctionDef, ast.AsyncFunctionDef)):
+            decorated = any("compile" in ast.unparse(d) or "jit" in ast.unparse(d) for d in n.decorator_list)
+            if n.name in names or decorated:
+                spans.append(_span(n))
+    return spans
+
+
+def concretizable(tree: ast.Module, limit: int = 3000, within_lines=None) -> list[str]:
+    """Position keys of the expressions whose run-time values the probe should record.
+
+    ``within_lines`` keeps only the functions that run as real frames on the failing traceback
+    (instrumenting code that ``torch.compile`` traces would change what it sees)."""
     keys = []
     funcs = {id(n.func) for n in ast.walk(tree) if isinstance(n, ast.Call)}
+    spans = _frame_spans(tree, within_lines) if within_lines is not None else None
+    compiled = _compiled_spans(tree)
     for _, node in iter_nodes(tree):
-        if isinstance(node, _CONCRETE_TYPES) and id(node) not in funcs and isinstance(getattr(node, "ctx", ast.Load()), ast.Load):
-            if isinstance(node, ast.Attribute) and isinstance(node.value, ast.Name) and node.value.id in ("torch", "nn", "F", "np", "math", "os", "sys"):
+        if compiled and isinstance(node, ast.expr) and hasattr(node, "lineno") and any(a <= node.lineno <= b for a, b in compiled):
+            continue
+        if spans is not None and isinstance(node, ast.expr) and hasattr(node, "lineno") and not any(a <= node.lineno <= b for a, b in spans):
+            continue
+        # Submodules called as `self.layer(x)` can be rebuilt from their repr (torch.nn leaves).
+        if id(node) in funcs and isinstance(node, ast.Attribute) and isinstance(node.value, ast.Name) and node.value.id == "self":
+            keys.append(value_key(node))
+            continue
+        # Names too: the failing evaluation's locals are what hoisting needs.
+        if isinstance(node, (*_CONCRETE_TYPES, ast.Name)) and id(node) not in funcs and isinstance(getattr(node, "ctx", ast.Load()), ast.Load):
+            if isinstance(node, ast.Attribute) and isinstance(node.value, ast.Name) and node.value.id in _MODULE_NAMES:
+                continue
+            if isinstance(node, ast.Name) and (node.id in _MODULE_NAMES or node.id == "self"):
                 continue
             keys.append(value_key(node))
             if len(keys) >= limit:
@@ -434,9 +494,19 @@ def concretizable(tree: ast.Module, limit: int = 3000) -> list[str]:
     return keys
 
 
+_MODULE_NAMES = frozenset({"torch", "nn", "F", "np", "math", "os", "sys", "functools", "itertools", "collections", "re", "json"})
+
+
 def _literal_node(value) -> ast.expr:
-    if isinstance(value, dict) and "tuple" in value:
-        return ast.Tuple(elts=[_literal_node(v) for v in value["tuple"]], ctx=ast.Load())
+    if isinstance(value, dict):
+        if "tuple" in value:
+            return ast.Tuple(elts=[_literal_node(v) for v in value["tuple"]], ctx=ast.Load())
+        if "list" in value:
+            return ast.List(elts=[_literal_node(v) for v in value["list"]], ctx=ast.Load())
+        if "dict" in value:
+            return ast.Dict(keys=[_literal_node(k) for k, _ in value["dict"]], values=[_literal_node(v) for _, v in value["dict"]])
+        if "expr" in value:
+            return ast.parse(value["expr"], mode="eval").body
     return ast.Constant(value)
 
 
@@ -449,7 +519,7 @@ def concretize(inp: PassInput) -> list[Candidate]:
     for path, node in iter_nodes(inp.tree):
         if isinstance(node, _CONCRETE_TYPES) and id(node) not in funcs and hasattr(node, "lineno"):
             key = value_key(node)
-            if key in inp.values:
+            if key in inp.values and not (isinstance(inp.values[key], dict) and "expr" in inp.values[key]):
                 out.append(Candidate("concretize", (Edit(path, _literal_node(inp.values[key])),)))
     return out
 
@@ -511,3 +581,261 @@ def shorten_names(inp: PassInput) -> list[Candidate]:
 def _overlap(edits: list[Edit]) -> bool:
     paths = [e.path for e in edits]
     return any(a != b and b[: len(a)] == a for a in paths for b in paths)
+
+
+# ------------------------------------------------------------------ hoisting the failing statement
+
+_DEF_STMTS = (ast.Import, ast.ImportFrom, ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef, ast.Assign, ast.AnnAssign)
+_COMPOUND = (ast.If, ast.For, ast.AsyncFor, ast.While, ast.With, ast.AsyncWith, ast.Try, ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)
+
+
+def _stmt_at(tree: ast.Module, lineno: int) -> tuple[Path, ast.stmt] | None:
+    """The innermost statement whose span holds ``lineno``."""
+    best: tuple[Path, ast.stmt] | None = None
+    for path, fname, body in stmt_lists(tree):
+        for i, stmt in enumerate(body):
+            a, b = _span(stmt)
+            if a <= lineno <= b and (best is None or len(path) + 1 > len(best[0])):
+                best = (path + ((fname, i),), stmt)
+    return best
+
+
+def _concretized(stmt: ast.stmt, values: dict) -> ast.stmt | None:
+    """``stmt`` as a simple statement with each outermost expression that had a literal value in the
+    failing evaluation replaced by that literal (``return e`` → ``e``, ``if e:`` → ``e``)."""
+    if isinstance(stmt, ast.Return):
+        if stmt.value is None:
+            return None
+        stmt = ast.Expr(value=stmt.value)
+    elif isinstance(stmt, (ast.If, ast.While)):
+        stmt = ast.Expr(value=stmt.test)
+    elif isinstance(stmt, _COMPOUND):
+        return None
+    funcs = {id(n.func) for n in ast.walk(stmt) if isinstance(n, ast.Call)}
+
+    class Concretize(ast.NodeTransformer):
+        def visit(self, node):
+            if isinstance(node, ast.expr) and hasattr(node, "lineno") and isinstance(getattr(node, "ctx", ast.Load()), ast.Load):
+                lit = values.get(value_key(node))
+                # A called expression only when it is rebuilt by an expression (a torch.nn leaf).
+                if (lit is not None or value_key(node) in values) and (id(node) not in funcs or (isinstance(lit, dict) and "expr" in lit)):
+                    try:
+                        return _literal_node(lit)
+                    except SyntaxError:
+                        pass
+            return self.generic_visit(node)
+
+    # Concretize rewrites in place: work on a copy (positions are kept, keys still match).
+    return Concretize().visit(_deepcopy(stmt))
+
+
+def _deepcopy(node):
+    import copy
+
+    return copy.deepcopy(node)
+
+
+def _binds(tree: ast.Module, name: str) -> bool:
+    for stmt in tree.body:
+        if isinstance(stmt, (ast.Import, ast.ImportFrom)) and any((a.asname or a.name.split(".")[0]) == name for a in stmt.names):
+            return True
+    return False
+
+
+def hoist(inp: PassInput) -> list[Candidate]:
+    """Keep the module's definitions and only the failing statement, concretised with the values
+    its operands had in the failing evaluation, at the end; all other top-level code goes.
+
+    One candidate per own frame on the failing chain (innermost first), then the same statements
+    concretised in place. When the error needs nothing but those values, the whole driver, its
+    loops and its data vanish in one oracle run and unused-definition removal does the rest."""
+    if not inp.fail_frames:
+        return []
+    tree = inp.tree
+    hoisted: list[Candidate] = []
+    in_place: list[Candidate] = []
+    frames = list(inp.fail_frames[:4])
+    for k, (lineno, values) in enumerate(frames[:3]):
+        # A comprehension runs in a frame of its own on the same line: its enclosing frame's
+        # values (the iterable, other locals) belong to the same statement.
+        merged: dict = {}
+        for ln, vals in reversed(frames[k:]):
+            if ln == lineno:
+                merged.update(vals)
+        values = merged
+        found = _stmt_at(tree, lineno)
+        if found is None:
+            continue
+        path, stmt = found
+        new = _concretized(stmt, values)
+        if new is None:
+            continue
+        extra: list[ast.stmt] = []
+        if "torch." in ast.unparse(new) and not _binds(tree, "torch"):
+            extra.append(ast.Import(names=[ast.alias(name="torch")]))
+        top = path[0][1] if path[0][0] == "body" else None
+        last = len(tree.body) - 1
+        variants = set()
+        # Strict: module-level assignments that call anything go too (they may run the driver).
+        for strict in (True, False):
+            edits = []
+            for i, s in enumerate(tree.body):
+                drop = i == top or not isinstance(s, _DEF_STMTS) or (
+                    strict and isinstance(s, (ast.Assign, ast.AnnAssign)) and any(isinstance(n, ast.Call) for n in ast.walk(s))
+                )
+                if i == last:
+                    edits.append(Edit((("body", i),), ([] if drop else [s]) + extra + [new]))
+                elif drop:
+                    edits.append(Edit((("body", i),), None))
+            sig = tuple(e.path for e in edits if e.new is None)
+            if sig not in variants:
+                variants.add(sig)
+                hoisted.append(Candidate("hoist", tuple(edits)))
+        in_place += _sliced(tree, path, new, values, extra)
+    # Smallest result first: the first success in a window is the one committed.
+    from core.minimize.edits import apply, count_nodes
+
+    def size(c: Candidate) -> int:
+        try:
+            return count_nodes(apply(tree, c.edits))
+        except (ValueError, IndexError, AttributeError, TypeError):
+            return 1 << 30
+
+    return sorted(hoisted + in_place, key=size)
+
+
+def _stored(st: ast.stmt) -> set[str]:
+    out: set[str] = set()
+    if isinstance(st, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+        return {st.name}
+    if isinstance(st, (ast.Import, ast.ImportFrom)):
+        return {(a.asname or a.name).split(".")[0] for a in st.names}
+    for n in ast.walk(st):
+        if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Store):
+            out.add(n.id)
+    return out
+
+
+def _slice(body: list[ast.stmt], idx: int, replaced: dict[int, ast.stmt]) -> list[int]:
+    """Indices of ``body`` to delete: everything after ``idx`` and everything before it that defines
+    no name the kept statements read (transitively) — a backward data slice of statement ``idx``."""
+    from core.minimize.edits import names_loaded
+
+    def at(j):
+        return replaced.get(j, body[j])
+
+    needed = names_loaded(at(idx))
+    keep = {idx}
+    for j in range(idx - 1, -1, -1):
+        st = at(j)
+        if isinstance(st, (ast.Global, ast.Nonlocal)) or (isinstance(st, ast.ImportFrom) and st.module == "__future__"):
+            keep.add(j)
+        elif _stored(st) & needed:
+            keep.add(j)
+            needed |= names_loaded(st)
+    return [j for j in range(len(body)) if j not in keep]
+
+
+def _sliced(tree: ast.Module, path: Path, new: ast.stmt, values: dict, extra: list) -> list[Candidate]:
+    """In the failing frame's statement list: the backward slice of the failing statement (the
+    statement as is, then concretised), then for each earlier ``x = expr`` (latest first) the slice
+    after ``x = <value of expr in the failing run>`` (e.g. a tensor a trained model produced →
+    ``torch.randn(shape, requires_grad=True)``), so what produced the value goes in the same run."""
+    parent_path, (fname, idx) = path[:-1], path[-1]
+    body = getattr(_get(tree, parent_path), fname)
+    if idx is None:
+        return []
+    out = []
+
+    def cand(replaced: dict[int, object]) -> Candidate | None:
+        flat = {j: (r[-1] if isinstance(r, list) else r) for j, r in replaced.items()}
+        drop = _slice(body, idx, flat)
+        edits = [Edit(parent_path + ((fname, j),), None) for j in drop if j not in replaced]
+        edits += [Edit(parent_path + ((fname, j),), r) for j, r in replaced.items() if j not in drop]
+        return Candidate("hoist", tuple(edits)) if edits else None
+
+    for replaced in ({}, {idx: extra + [new]}):
+        c = cand(replaced)
+        if c is not None:
+            out.append(c)
+    for j in range(idx - 1, -1, -1):
+        st = body[j]
+        if not isinstance(st, ast.Assign) or isinstance(st.value, ast.Constant):
+            continue
+        key = value_key(st.value)
+        if key not in values:
+            continue
+        try:
+            lit = _literal_node(values[key])
+        except SyntaxError:
+            continue
+        new_st = ast.Assign(targets=st.targets, value=lit, lineno=st.lineno)
+        c = cand({j: ([ast.Import(names=[ast.alias(name="torch")])] if extra and "torch." in ast.unparse(lit) else []) + [new_st]})
+        if c is not None:
+            out.append(c)
+    return out
+
+
+
+# ------------------------------------------------------------------ strategy 3: class wrapper
+
+
+class _Inline(ast.NodeTransformer):
+    """``self.attr`` → the constant expression ``__init__`` assigned to it."""
+
+    def __init__(self, me: str, consts: dict[str, ast.expr]):
+        self.me = me
+        self.consts = consts
+
+    def visit_Attribute(self, node):
+        if isinstance(node.value, ast.Name) and node.value.id == self.me and isinstance(node.ctx, ast.Load) and node.attr in self.consts:
+            return _deepcopy(self.consts[node.attr])
+        return self.generic_visit(node)
+
+
+def inline_class(inp: PassInput) -> list[Candidate]:
+    """Strategy 3: a class whose ``forward``/``__call__`` needs nothing of ``self`` but attributes
+    set from constants in ``__init__`` becomes a bare function of the same name; ``C(...)``
+    instantiations become ``C``, so ``m = C(...); m(x)`` calls the function."""
+    out = []
+    tree = inp.tree
+    for i, cls in enumerate(tree.body):
+        if not isinstance(cls, ast.ClassDef):
+            continue
+        methods = {m.name: m for m in cls.body if isinstance(m, ast.FunctionDef)}
+        fwd = methods.get("forward") or methods.get("__call__")
+        if fwd is None or not fwd.args.args:
+            continue
+        me = fwd.args.args[0].arg
+        consts: dict[str, ast.expr] = {}
+        init = methods.get("__init__")
+        if init is not None and init.args.args:
+            params = {a.arg for a in init.args.args + init.args.kwonlyargs} | {a.arg for a in (init.args.vararg, init.args.kwarg) if a}
+            for st in init.body:
+                if (
+                    isinstance(st, ast.Assign)
+                    and len(st.targets) == 1
+                    and isinstance(st.targets[0], ast.Attribute)
+                    and isinstance(st.targets[0].value, ast.Name)
+                    and st.targets[0].value.id == init.args.args[0].arg
+                    and not ({n.id for n in ast.walk(st.value) if isinstance(n, ast.Name)} & params)
+                ):
+                    consts[st.targets[0].attr] = st.value
+
+        body = [_Inline(me, consts).visit(_deepcopy(st)) for st in fwd.body]
+        if any(isinstance(n, ast.Name) and n.id == me for st in body for n in ast.walk(st)):
+            continue
+        args = _deepcopy(fwd.args)
+        args.args = args.args[1:]
+        func = ast.FunctionDef(name=cls.name, args=args, body=body, decorator_list=[], returns=None, type_comment=None, lineno=cls.lineno)
+        if hasattr(ast.FunctionDef, "type_params") or "type_params" in ast.FunctionDef._fields:
+            func.type_params = []
+        edits = [Edit((("body", i),), func)]
+        for path, node in iter_nodes(tree):
+            if path[:1] == (("body", i),):
+                continue
+            if isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id == cls.name:
+                edits.append(Edit(path, ast.Name(cls.name, ast.Load())))
+        if not _overlap(edits):
+            out.append(Candidate("class-wrapper", tuple(edits)))
+    return out

@@ -90,10 +90,7 @@ print(net(x).shape)
 
 @pytest.mark.slow
 @pytest.mark.skipif(importlib.util.find_spec("torch") is None, reason="torch is not installed")
-@pytest.mark.skipif(
-    not os.environ.get("TRIAGEDECK_TORCH_TESTS"),
-    reason="imports torch in three interpreters (~60 s on 2 cores); set TRIAGEDECK_TORCH_TESTS=1",
-)
+@pytest.mark.skipif(bool(os.environ.get("TRIAGEDECK_SKIP_TORCH_TESTS")), reason="TRIAGEDECK_SKIP_TORCH_TESTS is set")
 async def test_torch_shape_mismatch_minimizes_with_fork_server():
     r = await minimize(TORCH_SRC, Expectation("RuntimeError", "cannot be multiplied"), MinimizeOptions(jobs=2, skip_if_minimal=False, timeout=60))
     assert r.confirmed_fresh and r.oracle_mode == "fork"

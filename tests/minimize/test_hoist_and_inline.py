@@ -118,3 +118,52 @@ async def test_unused_top_level_definitions_go_in_one_candidate(predicate_oracle
     r = await minimize(src, Expectation("IndexError"), MinimizeOptions(skip_if_minimal=False, use_fork_server=False), oracle=oracle)
     assert "helper_" not in r.minimized and "Unused" not in r.minimized
     assert len(oracle.calls) <= 25, len(oracle.calls)
+
+
+def test_values_are_not_recorded_inside_functions_handed_to_torch_compile():
+    src = "import torch\ndef f(x):\n    return x.sin() + 1\ng = torch.compile(f)\ny = g(x0 + 1)\n"
+    keys = P.concretizable(ast.parse(src))
+    assert any(k.startswith("5:") for k in keys)
+    assert not any(k.startswith("3:") for k in keys)
+
+
+SLICE = """
+def train(m):
+    m.append(1)
+
+def main():
+    model = [0] * 5
+    train(model)
+    h = model[1:3]
+    h.missing_attr
+main()
+"""
+
+
+def test_in_place_slice_replaces_a_computed_value_and_drops_its_producers():
+    tree = ast.parse(SLICE)
+    main = next(n for n in tree.body if isinstance(n, ast.FunctionDef) and n.name == "main")
+    h_value = main.body[2].value
+    # The failing run saw h == [0, 0] at `h.missing_attr` (line 9).
+    frames = ((9, {P.value_key(h_value): {"list": [0, 0]}}),)
+    outs = [render(apply(tree, c.edits)) for c in P.hoist(P.PassInput(tree=tree, fail_frames=frames))]
+    sliced = [o for o in outs if "h = [0, 0]" in o]
+    assert sliced, outs
+    body = sliced[0].split("def main():")[1]
+    assert "model" not in body and "train(" not in body and run_ok(sliced[0], AttributeError)
+    # The plain slice (no concretisation) keeps the data the failing statement reads.
+    assert any("h = model[1:3]" in o and "train(model)" not in o for o in outs)
+
+
+async def test_failing_values_survive_leaving_a_with_block():
+    src = "import contextlib\ndef main():\n    for d in [2, 0]:\n        with contextlib.nullcontext():\n            r = 1 / d\nmain()\n"
+    tree = ast.parse(src)
+    o = ForkServerOracle(EXP, preload=["contextlib"], timeout=20)
+    await o.start()
+    try:
+        p = await o.probe(src, value_keys=P.concretizable(tree))
+    finally:
+        await o.close()
+    line, values = p.fail_frames[0]
+    assert line == 5 and 0 in values.values()  # d == 0 in the failing iteration, not 2
+    assert 2 not in values.values()

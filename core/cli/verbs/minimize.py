@@ -43,6 +43,7 @@ def register(subparsers, parents) -> None:
     p.add_argument("--timeout", type=float, default=30.0, help="per-candidate timeout in seconds (default 30)")
     p.add_argument("--time-limit", dest="time_limit", type=float, default=None, help="stop and keep the best so far after this many seconds")
     p.add_argument("--no-fork-server", dest="fork_server", action="store_false", help="run every candidate in a fresh interpreter")
+    p.add_argument("--no-hoist", dest="hoist", action="store_false", help="keep the call structure: do not hoist the failing statement out of its driver")
     p.add_argument("--force", action="store_true", help="minimize even when the repro already looks minimal")
     p.add_argument("--shorten-names", dest="shorten_names", action="store_true", help="finally rename definitions to short names (cosmetic)")
     p.add_argument("-o", "--output", default=None, help="where to write the result (default: FILE_min.py)")
@@ -86,6 +87,7 @@ async def handler(args: argparse.Namespace, ctx) -> int:
         time_limit=args.time_limit,
         skip_if_minimal=not args.force,
         shorten_names=args.shorten_names,
+        hoist=getattr(args, "hoist", True),
         python=args.python,
         sys_path0=os.path.dirname(os.path.abspath(args.file)),
     )
