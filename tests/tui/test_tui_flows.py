@@ -248,3 +248,25 @@ async def test_bad_keymap_is_a_notification_not_a_crash(server, tmp_path):
             assert any(r.path == "/graphql" for r in server.requests)
     finally:
         await workbench.aclose()
+
+
+async def test_filtering_redraws_rows_with_their_own_issue(wb):
+    # Drawn rows are cached by issue (not position) across filter keystrokes: after a
+    # filter narrows the list, each row must still show its own issue.
+    from tui.widgets.queue import IssueTable
+
+    app = make_app(wb)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause(0.3)
+        await app.workers.wait_for_complete()
+        table = app.screen.query_one(IssueTable)
+        before = [table.rendered_row_text(r) for r in range(min(5, table.row_count))]
+        assert before
+        await pilot.press("slash", *"2")
+        await pilot.pause(0.3)
+        for row in range(table.row_count):
+            issue = table.model.issue_at(row)
+            line = table.render_line(row + 1 - int(table.scroll_y))
+            text = "".join(segment.text for segment in line)
+            if row < table.scrollable_content_region.height - 1:
+                assert f"#{issue.number}" in text or str(issue.number) in text

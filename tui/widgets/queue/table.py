@@ -36,6 +36,7 @@ class IssueTable(VirtualTable):
     def __init__(self, model: QueueModel, clock: Callable[[], datetime], **kwargs) -> None:
         self.model = model
         self.clock = clock
+        self._drawn_issues = model.issues
         super().__init__(ISSUE_COLUMNS, self.cells, row_count=len(model), empty_text="No issues.", **kwargs)
 
     def cells(self, row: int) -> list[tuple[str, Style | None]]:
@@ -44,10 +45,18 @@ class IssueTable(VirtualTable):
             return []
         return issue_cells(issue, self.clock(), self.get_component_rich_style)
 
+    def row_identity(self, row: int) -> int:
+        # The issue's index in the model: a filter keystroke reuses every drawn row that
+        # stays visible instead of drawing the screenful again.
+        visible = self.model.visible
+        return visible[row] if 0 <= row < len(visible) else -1
+
     def reload(self, *, keep_number: int | None = None) -> None:
         """Redraw after the model's rows changed, keeping the cursor on ``keep_number``."""
         row = self.model.row_of(keep_number) if keep_number is not None else None
-        self.set_rows(len(self.model), cursor=row or 0)
+        same_issues = self.model.issues is self._drawn_issues
+        self._drawn_issues = self.model.issues
+        self.set_rows(len(self.model), cursor=row or 0, keep_cache=same_issues)
 
     @property
     def current_issue(self) -> Issue | None:

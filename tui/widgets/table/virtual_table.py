@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections import OrderedDict
 from dataclasses import dataclass
-from typing import Callable, Literal, Sequence
+from typing import Hashable, Callable, Literal, Sequence
 
 from rich.cells import cell_len, set_cell_size
 from rich.console import Console
@@ -150,10 +150,17 @@ class VirtualTable(ScrollView, can_focus=True):
     def row_count(self) -> int:
         return self._row_count
 
-    def set_rows(self, row_count: int, *, cursor: int = 0) -> None:
-        """Point the table at new data (new count, rows drawn afresh on demand)."""
+    def row_identity(self, row: int) -> Hashable:
+        """What a drawn row depends on besides width, cursor and focus. Subclasses whose
+        rows move (filtering) return the item's identity, so its drawing is reused."""
+        return row
+
+    def set_rows(self, row_count: int, *, cursor: int = 0, keep_cache: bool = False) -> None:
+        """Point the table at new data (new count). ``keep_cache``: the items themselves did
+        not change (only which are shown, or their order), so drawn rows stay valid."""
         self._row_count = row_count
-        self._cache.clear()
+        if not keep_cache:
+            self._cache.clear()
         self._set_virtual_height(row_count + 1)
         self.cursor_row = max(0, min(cursor, row_count - 1))
         self.refresh()
@@ -277,7 +284,7 @@ class VirtualTable(ScrollView, can_focus=True):
         if row >= self._row_count:
             return Strip.blank(width, base)
         is_cursor = row == self.cursor_row
-        key = (row, is_cursor, self.has_focus)
+        key = (self.row_identity(row), is_cursor, self.has_focus)
         strip = self._cache.get(key)
         if strip is None:
             style = Style()
