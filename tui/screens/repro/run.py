@@ -32,6 +32,9 @@ from .messages import _Batch, _Failed, _Finished, _Started
 # About one frame at 30 Hz: output is gathered this long, then written in one call
 # (each write repaints the log; at 60 Hz the repaints alone take most of a core).
 FRAME_S = 1 / 30
+# The most lines drawn per frame. A flood outruns any reader; drawing all of it would
+# starve the keyboard. Skipped lines are counted on screen and all are in the log file.
+FRAME_LINES = 400
 # Lines each run keeps in memory for the verdict (the log file holds all of them).
 KEEP_LINES = 2000
 
@@ -129,22 +132,29 @@ class ReproRun:
     @work(exclusive=True, group="repro-run")
     async def _run_worker(self, run_id: int, spec: RunSpec, logs: list[Path], expected: ErrorSignature | None) -> None:
         runner = self.runner_factory(spec.env)
-        pending: collections.deque[str] = collections.deque(maxlen=self.max_lines)
+        pending: collections.deque[str] = collections.deque(maxlen=min(self.max_lines, FRAME_LINES))
         count = 0
+        skipped = 0
         post = self.post_message
 
         def flush() -> None:
+            nonlocal skipped
             if pending:
-                batch = list(pending)
+                batch = [display_line(text) for text in pending]
+                if skipped:
+                    batch.insert(0, f"… {skipped:,} lines not drawn here (output too fast to read; all are in the full log: L)")
+                    skipped = 0
                 pending.clear()
                 post(_Batch(run_id, batch, count))
 
         index = 0
 
         def on_event(event) -> None:
-            nonlocal count
+            nonlocal count, skipped
             if type(event) is OutputLine:
-                pending.append(display_line(event.text))
+                if len(pending) == pending.maxlen:
+                    skipped += 1
+                pending.append(event.text)
                 count += 1
             elif isinstance(event, RunStarted):
                 post(_Started(run_id, index, event))
