@@ -164,6 +164,7 @@ ACTIONS: tuple[Action, ...] = (
     Action("scrub.tab_bisect", "3", "show_tab('bisect')", "Bisect", "scrub"),
     Action("scrub.tab_diff", "4", "show_tab('diff')", "Diff", "scrub"),
     Action("scrub.tab_report", "5", "show_tab('report')", "Report", "scrub"),
+    Action("scrub.minimize_steps", "M", "minimize_steps", "Minimizer steps", "scrub", check="has_minimize_steps"),
     Action("scrub.retry", "ctrl+r", "retry", "Retry", "scrub", check="can_retry"),
     Action("scrub.new", "N", "new_session", "New scrub", "scrub", show=False, check="can_restart"),
     Action("scrub.back", "escape", "back", "Back", "scrub"),

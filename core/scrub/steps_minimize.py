@@ -69,8 +69,10 @@ class MinimizeSteps(SessionBase):
             if isinstance(event, MinFinished):
                 result = event.result
         assert result is not None
+        # Every accepted change is kept (pass, diff, size) so the diff pane can step through them.
+        log = [{"pass_name": st.pass_name, "diff": st.diff, "size_after": st.size_after.as_dict()} for st in result.steps]
         doc = {**doc, "result": {"minimized": result.minimized, "changed": result.minimized.strip() != code.strip(),
-                                 "steps": len(result.steps), "notes": list(result.notes)}}
+                                 "steps": len(result.steps), "log": log, "notes": list(result.notes)}}
         self.wf.put("minimize", doc)
         self._minimize_decide(step, doc)
 

@@ -162,8 +162,11 @@ async def settle(pilot) -> None:
         screen = app.screen
         busy = getattr(screen, "loading", False) or getattr(screen, "sending", False) or getattr(screen, "_loading", None)
         if not busy and not any(worker.is_running for worker in app.workers):
-            # Repaint everything once more (footer bindings, status line) before a screenshot.
+            # Repaint everything once more (footer bindings, status line) before a screenshot:
+            # refresh(layout=True) on the screen alone does not repaint every child.
             screen.refresh(layout=True)
+            for widget in screen.query("*"):
+                widget.refresh()
             await pilot.pause()
             await pilot.pause()
             return

@@ -25,6 +25,7 @@ from core.scrub import (
     BisectProgress,
     Finished,
     GateOpened,
+    MinimizeProgress,
     Note,
     PlanDrafted,
     RunOutput,
@@ -161,11 +162,65 @@ class ScrubFlow:
                 timeline.round_started(inner.round, inner.versions)
             elif isinstance(inner, ProbeResult):
                 timeline.probe(inner.version, inner.outcome.value, inner.detail, inner.round)
+        elif isinstance(event, MinimizeProgress):
+            self._minimize_progress(event.event)
         elif isinstance(event, Note):
             self.notes.append(event.text)
         elif isinstance(event, (GateOpened, PlanDrafted, Finished)):
             pass
         self.refresh_view()
+
+    def _minimize_progress(self, inner) -> None:
+        """Live minimizer progress, as lines in the run log (size, best, oracle runs)."""
+        from core.minimize.engine import Finished as MinFinished
+        from core.minimize.engine import Progress, StepAccepted
+
+        log = self.query_one("#scrub-log", Log)
+        if isinstance(inner, Progress):
+            self.show_tab("repro")
+            line = (f"minimize · round {inner.round} · {inner.pass_name}: {inner.size.lines} lines / "
+                    f"{inner.size.nodes} nodes (best {inner.best.nodes}) · {inner.runs} runs · {inner.elapsed:.1f} s")
+            if line != getattr(self, "_last_min_line", None):
+                self._last_min_line = line
+                log.write_line(line)
+        elif isinstance(inner, StepAccepted):
+            size = inner.step.size_after
+            log.write_line(f"minimize · accepted {inner.step.pass_name} → {size.lines} lines / {size.nodes} nodes")
+        elif isinstance(inner, MinFinished):
+            stats = inner.result.stats
+            log.write_line(f"minimize · done in {stats.oracle_runs} oracle runs, {stats.wall_time:.1f} s")
+
+    def _minimize_log(self) -> list[dict]:
+        s = self.session
+        doc = (s.data.get("minimize") or {}) if s is not None else {}
+        return list((doc.get("result") or {}).get("log") or [])
+
+    def has_minimize_steps(self) -> bool:
+        return bool(self._minimize_log()) and not self.running
+
+    def action_minimize_steps(self) -> None:
+        """Step through the minimizer's accepted changes; accept or reject from there."""
+        from types import SimpleNamespace
+
+        from ..minimize_steps import MinimizeStepsScreen
+
+        s = self.session
+        log = self._minimize_log()
+        if s is None or not log:
+            return
+        doc = s.data.get("minimize") or {}
+        steps = [SimpleNamespace(pass_name=e["pass_name"], diff=e["diff"], size_after=SimpleNamespace(**e["size_after"]))
+                 for e in log]
+        original = s.data.get("original_code") or s.code or ""
+        final = (doc.get("result") or {}).get("minimized", "")
+
+        def decided(accept: bool | None) -> None:
+            gate = self.session.gate if self.session is not None else None
+            if accept is None or gate is None or gate.id != "accept_minimized":
+                return
+            self.post_message(GateBar.Chosen("accept_minimized", "accept" if accept else "reject"))
+
+        self.app.push_screen(MinimizeStepsScreen(steps, original=original, final=final), decided)
 
     def on_drive_done(self, message: DriveDone) -> None:
         self.running = False
