@@ -254,9 +254,16 @@ class FuzzSessionScreen(StepOperations, FuzzChecks, Screen):
 
     # Step 2: editor, live diff, form ---------------------------------------------------------
 
-    def action_edit_fix(self) -> None:
+    async def action_edit_fix(self) -> None:
         if not self.can_edit():
             return
+        if self._diff is None:
+            # The diff poll may not have run yet (step 2 just opened): the editor should
+            # still open the changed files, so read the diff now.
+            try:
+                self._diff = await self.session.diff()
+            except Exception:  # noqa: BLE001 - then the editor opens the checkout itself
+                pass
         checkout = self.session.checkout
         paths = [checkout / f.path for f in (self._diff.files if self._diff else ())] or [checkout]
         if self.editor is not None:
