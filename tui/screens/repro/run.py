@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import collections
+import gc
 import tempfile
 import uuid
 from pathlib import Path
@@ -125,6 +126,9 @@ class ReproRun:
         for _ in range(runs):
             self._seq += 1
             names.append(self.log_dir() / f"issue-{self.number}-run-{self._seq}.log")
+        # A flood allocates millions of short-lived objects: keep the collector's full passes
+        # away from the screens built since start-up (see TriagedeckApp.on_mount).
+        gc.freeze()
         self._run_worker(self._run_id, self._spec(), names, self.expected)
         self._refresh_badge()
         self.refresh_bindings()
