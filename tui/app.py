@@ -52,7 +52,9 @@ class TriagedeckApp(App):
     def on_mount(self) -> None:
         # Everything alive now (Textual, the core, the styles) lives as long as the app: move
         # it out of the collector's reach. Otherwise each full collection walks it all, a
-        # ~120 ms stall about once a second while a repro floods the output pane.
+        # ~120 ms stall about once a second while a repro floods the output pane. Collect
+        # first, so no garbage is frozen with it.
+        gc.collect()
         gc.freeze()
         if self.keymap_overrides:
             self.set_keymap(self.keymap_overrides)

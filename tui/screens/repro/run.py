@@ -128,6 +128,7 @@ class ReproRun:
             names.append(self.log_dir() / f"issue-{self.number}-run-{self._seq}.log")
         # A flood allocates millions of short-lived objects: keep the collector's full passes
         # away from the screens built since start-up (see TriagedeckApp.on_mount).
+        gc.collect()
         gc.freeze()
         self._run_worker(self._run_id, self._spec(), names, self.expected)
         self._refresh_badge()
