@@ -53,13 +53,17 @@ class TriagedeckApp(App):
         # Everything alive now (Textual, the core, the styles) lives as long as the app: move
         # it out of the collector's reach. Otherwise each full collection walks it all, a
         # ~120 ms stall about once a second while a repro floods the output pane. Collect
-        # first, so no garbage is frozen with it.
-        gc.collect()
-        gc.freeze()
+        # first, so no garbage is frozen with it; after the first paint, not before it.
+        self.call_after_refresh(self._freeze_heap)
         if self.keymap_overrides:
             self.set_keymap(self.keymap_overrides)
         for problem in self.keymap_problems:
             self.notify(problem, title="Config", severity="warning", timeout=12, markup=False)
+
+    @staticmethod
+    def _freeze_heap() -> None:
+        gc.collect()
+        gc.freeze()
 
     def action_help(self) -> None:
         if isinstance(self.screen, HelpScreen):
