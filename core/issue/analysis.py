@@ -70,6 +70,10 @@ _PARALLEL_RE = re.compile(
     r"distribute_tensor|DTensor|init_device_mesh|symm_mem|ProcessGroupNCCL)\b|['\"]nccl['\"]|"
     r"set_device\(\s*(?:dist\.get_rank\(\)|rank|local_rank|int\(os\.environ)|f['\"]cuda:\{"
 )
+# "on 8 GPUs", "with 2x A100", "4 H100s": the reporter's own hardware statement.
+_PROSE_GPUS_RE = re.compile(
+    r"\b(\d{1,3})[ \t]*(?:x[ \t]*)?(?:NVIDIA[ \t]+)?(?:GPUs?|[AHVBL]\d{2,3}s?|RTX[ \t]?\d{4}s?)\b", re.I
+)
 _CPU_HINT_RE = re.compile(r"['\"]gloo['\"]|device\s*=\s*['\"]cpu['\"]")
 _CUDA_INDEX_RE = re.compile(r"['\"]cuda:(\d+)['\"]|\.cuda\((\d+)\)")
 _WORLD_RE = re.compile(r"\bworld_size\s*=\s*(\d+)|\bnprocs\s*=\s*(\d+)")
@@ -231,13 +235,18 @@ def analyze_repro(
         imports = tuple(dict.fromkeys(m for m in _IMPORT_RE.findall(code) if m != "__future__"))
         externals = tuple(ExternalRef("url", 0, u) for u in dict.fromkeys(_URL_RE.findall(code)))
     both = code + "\n" + shell_text
-    parallel = _PARALLEL_RE.search(code) is not None and _CPU_HINT_RE.search(code) is None
-    needs_cuda = _CUDA_RE.search(code) is not None or parallel
+    cpu_hint = _CPU_HINT_RE.search(code) is not None
+    parallel = _PARALLEL_RE.search(code) is not None and not cpu_hint
+    # A distributed fragment that needs a model from elsewhere shows no device: the prose says
+    # where it ran. Not for other code: "2 GPUs" beside a transforms bug is the reporter's setup.
+    distributed = "torch.distributed" in code or "init_process_group" in code
+    prose_gpus = _max_int(_PROSE_GPUS_RE, description) if distributed and not cpu_hint else 0
+    needs_cuda = _CUDA_RE.search(code) is not None or parallel or prose_gpus > 1
     index_gpus = max((int(a or b) + 1 for a, b in _CUDA_INDEX_RE.findall(code)), default=0)
     procs = max(_max_int(_WORLD_RE, code), _max_int(_NPROC_RE, both))
     gpus = 0
     if needs_cuda:
-        gpus = max(1, index_gpus, procs)
+        gpus = max(1, index_gpus, procs, prose_gpus)
         if "device_count()" in code or parallel:
             gpus = max(gpus, 2)
     multi_node = _max_int(_NNODES_RE, both) > 1 or any(h.strip() not in _LOCAL_HOSTS for h in _MASTER_RE.findall(both))

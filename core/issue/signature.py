@@ -119,6 +119,20 @@ class ReportedError:
 
 # Launchers re-raise a worker's failure under their own class; the worker's error is the bug.
 _WRAPPERS = frozenset({"ChildFailedError", "ProcessRaisedException", "ProcessExitedException"})
+# Aggregating exceptions (``CheckpointException ranks:dict_keys([0, 1])``) name only the ranks
+# that failed; each rank's cause follows them.
+_RANK_LIST = re.compile(r"\branks?\s*[:=]?\s*(?:dict_keys\(|set\(|\{)?\[?[\d,\s]*\]?\)?\}?")
+
+
+def _uninformative(err: ErrorLine) -> bool:
+    """Whether the message says nothing beyond the class name and a list of ranks."""
+    if not err.exception_class or err.kind is not ErrorKind.EXCEPTION:
+        return False
+    name = re.split(r"\.|::", err.exception_class)[-1]
+    if name not in err.message and not _RANK_LIST.search(err.message):
+        return False  # a short message of its own (``KeyError: 'w'``) is still the message
+    rest = _RANK_LIST.sub(" ", err.message.replace(name, " "))
+    return len(re.findall(r"[A-Za-z]{3,}", rest)) < 2
 
 
 def _rank(err: ErrorLine, index: int) -> tuple[int, int]:
@@ -163,8 +177,25 @@ def reported_error(parsed: ParsedThread) -> ReportedError | None:
         best = max(range(len(errs)), key=lambda i: _rank(errs[i], i))
         err = errs[best]
         sig = signature_from_error(err)
+        evidence = err.text
+        if _uninformative(err):
+            cause = _first_cause(errs[best + 1:])
+            if cause is not None:
+                sig = ErrorSignature(exception_class=sig.exception_class, message_substring=cause[0],
+                                     signal=sig.signal)
+                evidence = f"{err.text}\n{cause[1]}"
         if not sig.empty:
-            return ReportedError(sig, err.text, post, err.kind)
+            return ReportedError(sig, evidence, post, err.kind)
+    return None
+
+
+def _first_cause(errs: list[ErrorLine]) -> tuple[str, str] | None:
+    """The first following error with a distinctive message: (substring, its line)."""
+    for err in errs:
+        if err.kind in (ErrorKind.EXCEPTION, ErrorKind.ASSERTION, ErrorKind.CPP, ErrorKind.CUDA) and err.message.strip():
+            sub = distinctive_substring(err.message)
+            if sub and _good(sub):
+                return sub, err.text
     return None
 
 

@@ -42,6 +42,21 @@ def test_hardware(code, cuda, gpus):
     assert (a.needs_cuda, a.gpus) == (cuda, gpus)
 
 
+@pytest.mark.parametrize(
+    ("code", "prose", "cuda", "gpus"),
+    [
+        ("import torch.distributed.checkpoint as dcp\ndcp.load(sd, checkpoint_id='/mnt/c')", "We save on 8 GPUs and resume on 4.", True, 8),
+        ("import torch.distributed as dist\ndist.init_process_group('gloo')", "on 8 GPUs", False, 0),
+        ("import torchvision\nT.RandomResize(3)", "reference script, 2 GPUs", False, 0),
+        ("import torch.distributed as dist", "GPU models and configuration:\nGPU 0: NVIDIA H100", False, 0),
+        ("import torch.distributed as dist", "with 2x A100s", True, 2),
+    ],
+)
+def test_hardware_from_the_reporters_prose_only_for_distributed_code(code, prose, cuda, gpus):
+    a = analyze_repro(code, description=prose)
+    assert (a.needs_cuda, a.gpus) == (cuda, gpus)
+
+
 def test_multi_node():
     assert analyze_repro("import os\nos.environ['MASTER_ADDR'] = '10.0.0.5'\n").multi_node
     assert not analyze_repro("import os\nos.environ['MASTER_ADDR'] = 'localhost'\n").multi_node

@@ -78,6 +78,24 @@ def test_bare_assert_uses_the_failing_line(thread_factory):
     assert sig.exception_class == "AssertionError" and sig.message_substring == "assert torch.allclose(out, ref)"
 
 
+def test_aggregate_exception_takes_the_ranks_cause_as_its_message(thread_factory):
+    body = ("```\ntorch.distributed.checkpoint.api.CheckpointException: CheckpointException ranks:dict_keys([0, 1])\n"
+            "Traceback (most recent call last): (RANK 0)\n"
+            "FileNotFoundError: [Errno 2] No such file or directory: '/tmp/ckpt/step_1000/.metadata'\n```")
+    rep = reported_error(_thread(thread_factory, body))
+    assert rep.signature.exception_class == "torch.distributed.checkpoint.api.CheckpointException"
+    assert "No such file or directory" in rep.signature.message_substring
+    assert "ranks" not in rep.signature.message_substring and "FileNotFoundError" in rep.evidence
+    run_output = body.strip("`\n").replace("/tmp/ckpt", "/tmp/other")
+    assert matches(rep.signature, run_output) is not None
+    assert matches(rep.signature, "CheckpointException: CheckpointException ranks:dict_keys([0])\nOSError: disk full") is None
+
+
+def test_a_short_message_of_its_own_is_kept(thread_factory):
+    rep = reported_error(_thread(thread_factory, "```\nKeyError: 'w'\nValueError: something else entirely here\n```"))
+    assert rep.signature == ErrorSignature("KeyError", "w")
+
+
 def test_no_error_at_all(thread_factory):
     assert reported_error(_thread(thread_factory, "Please add a feature.")) is None
 
