@@ -71,43 +71,22 @@ class Verdict:
 # --- normalisation: the one shared with the error-signature extractor, so a reported
 # substring and a run's output are normalised by the same rules --------------------------
 
+from core.issue.classify import ErrorKind, find_errors as _find_errors  # noqa: E402
 from core.issue.signature import normalise, same_class  # noqa: E402
 
 
 # --- finding errors in output ----------------------------------------------------------------
-
-_EXC_LINE = re.compile(r"^(?P<cls>[A-Za-z_][\w]*(?:\.[A-Za-z_][\w]*)*)(?::\s?(?P<msg>.*))?$")
-_ERRORISH = re.compile(r"(?:Error|Exception|Exit|Interrupt|Unsupported|Failed|Failure|Warning)$")
-_CPP_TERMINATE = re.compile(r"terminate called after throwing an instance of '(?P<cls>[^']+)'")
-_CPP_WHAT = re.compile(r"^\s*what\(\):\s*(?P<msg>.*)$")
-
-
 def find_errors(lines: Sequence[str]) -> list[ObservedError]:
-    """Exceptions in the output, in order: traceback endings, ``XError: ...`` lines, and
-    C++ ``terminate called ... what(): ...``."""
-    found: list[ObservedError] = []
-    in_traceback = False
-    for index, raw in enumerate(lines):
-        line = raw.rstrip()
-        if line.startswith("Traceback (most recent call last):"):
-            in_traceback = True
-            continue
-        if in_traceback and (not line or line[0].isspace()):
-            continue
-        match = _EXC_LINE.match(line)
-        if match and (in_traceback or _ERRORISH.search(match.group("cls").rsplit(".", 1)[-1])):
-            if in_traceback or match.group("msg") is not None:
-                found.append(ObservedError(match.group("cls"), (match.group("msg") or "").strip(), index))
-        in_traceback = False
-        cpp = _CPP_TERMINATE.search(line)
-        if cpp:
-            message = ""
-            if index + 1 < len(lines):
-                what = _CPP_WHAT.match(lines[index + 1])
-                if what:
-                    message = what.group("msg").strip()
-            found.append(ObservedError(cpp.group("cls"), message, index))
-    return found
+    """Exceptions in the output, in order (traceback endings, ``XError: ...`` lines, C++
+    ``terminate called ... what(): ...``), found by the same recogniser that reads the
+    reported error in the issue, so both sides of a comparison agree on what an error is."""
+    # One output line per text line: a stray carriage return must not shift the indexes.
+    text = "\n".join(line.replace("\r", " ") for line in lines)
+    return [
+        ObservedError(e.exception_class, e.message.strip(), e.line)
+        for e in _find_errors(text)
+        if e.exception_class and e.kind is not ErrorKind.SIGNAL
+    ]
 
 
 def class_matches(expected: str, observed: str) -> bool:

@@ -117,3 +117,16 @@ def test_judge_never_crashes_on_hostile_output(lines, code, timed_out):
     verdict = judge(lines, exit_code=code, timed_out=timed_out, expected=ErrorSignature("RuntimeError", "x"))
     assert isinstance(verdict.kind, VerdictKind)
     assert all(isinstance(line, str) for line in verdict.evidence)
+
+
+def test_torchrun_rank_prefixed_traceback_is_recognised_like_the_report():
+    lines = [
+        "[rank0]: Traceback (most recent call last):",
+        '[rank0]:   File "/tmp/x/repro.py", line 4, in <module>',
+        "[rank0]:     dist.all_reduce(t)",
+        "[rank0]: RuntimeError: No backend type associated with device type cpu",
+        "E1125 12:00:00.000000 1234 torch/distributed/elastic/multiprocessing/api.py:882] failed (exitcode: 1)",
+    ]
+    assert [e.exception_class for e in find_errors(lines)] == ["RuntimeError"]
+    verdict = judge(lines, exit_code=1, expected=ErrorSignature("RuntimeError", "No backend type associated with device type"))
+    assert verdict.kind is VerdictKind.REPRODUCES
