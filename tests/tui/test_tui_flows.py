@@ -270,3 +270,19 @@ async def test_filtering_redraws_rows_with_their_own_issue(wb):
             text = "".join(segment.text for segment in line)
             if row < table.scrollable_content_region.height - 1:
                 assert f"#{issue.number}" in text or str(issue.number) in text
+
+
+async def test_an_opened_issue_is_painted_not_covered_by_a_loading_overlay(wb, server):
+    """Regression: the screen once set Textual's own ``loading`` reactive as its fetch flag,
+    which left the issue screen blank in a real terminal until something forced a repaint."""
+    app = make_app(wb)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        number = numbers(app)[0]
+        await open_issue(pilot, number)
+        from textual.widgets import LoadingIndicator
+
+        assert not app.screen.query(LoadingIndicator)
+        painted = app.export_screenshot()
+        title = wb.store.issues.get(REPO, number).title
+        assert f"#{number}" in painted and title.split()[0] in painted

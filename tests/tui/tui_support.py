@@ -160,13 +160,10 @@ async def settle(pilot) -> None:
         await app.workers.wait_for_complete()
         await pilot.pause()
         screen = app.screen
-        busy = getattr(screen, "loading", False) or getattr(screen, "sending", False) or getattr(screen, "_loading", None)
+        busy = getattr(screen, "fetching", False) or getattr(screen, "busy", False) or getattr(screen, "sending", False) or getattr(screen, "_loading", None)
         if not busy and not any(worker.is_running for worker in app.workers):
-            # Repaint everything once more (footer bindings, status line) before a screenshot:
-            # refresh(layout=True) on the screen alone does not repaint every child.
-            screen.refresh(layout=True)
-            for widget in screen.query("*"):
-                widget.refresh()
+            # No forced repaint here: a screenshot must show what the app itself painted
+            # (a forced repaint once hid a screen that stayed blank in a real terminal).
             await pilot.pause()
             await pilot.pause()
             return

@@ -57,7 +57,7 @@ async def settle(pilot) -> None:
         await app.workers.wait_for_complete()
         await pilot.pause()
         scrub = next((s for s in app.screen_stack if isinstance(s, ScrubScreen)), None)
-        ready = scrub is not None and scrub.session is not None and not scrub.loading
+        ready = scrub is not None and scrub.session is not None and not scrub.busy
         if ready and not any(w.is_running for w in app.workers):
             await pilot.pause()
             return

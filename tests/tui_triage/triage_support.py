@@ -108,7 +108,7 @@ async def settle(pilot) -> None:
             screen = review(app)
         except AssertionError:
             screen = None
-        busy = screen is not None and (screen.loading or screen.sending)
+        busy = screen is not None and (screen.fetching or screen.sending)
         if not busy and not any(worker.is_running for worker in app.workers):
             app.screen.refresh(layout=True)
             await pilot.pause()

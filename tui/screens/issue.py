@@ -63,7 +63,7 @@ class IssueScreen(RegistryChecks, Screen):
         self.number = number
         self.preview = preview
         self.thread: IssueThread | None = None
-        self.loading = True  # on_mount starts the fetch
+        self.fetching = True  # on_mount starts the fetch
         self.sending = False
 
     @property
@@ -96,10 +96,10 @@ class IssueScreen(RegistryChecks, Screen):
     # Loading ------------------------------------------------------------------------
 
     def can_reload(self) -> bool:
-        return not self.loading
+        return not self.fetching
 
     def action_reload(self) -> None:
-        self.loading = True
+        self.fetching = True
         self._note(f"Fetching #{self.number} from GitHub…")
         self.refresh_bindings()
         self.fetch()
@@ -114,7 +114,8 @@ class IssueScreen(RegistryChecks, Screen):
             self.post_message(ThreadLoaded(thread, None))
 
     async def on_thread_loaded(self, message: ThreadLoaded) -> None:
-        self.loading = False
+        self.fetching = False
+        self.query_one(StatusBar).refresh()  # the fetch moved the API budget: show it now, not at the next tick
         if message.thread is not None:
             self._note("")
             await self._show(message.thread)

@@ -68,8 +68,9 @@ class ScrubScreen(ScrubChecks, ScrubFlow, Screen):
         self._fix_shown: object = ()
 
     @property
-    def loading(self) -> bool:
-        """Busy (tests' settle helpers wait on it)."""
+    def busy(self) -> bool:
+        """Running or sending (tests' settle helpers wait on it). Not ``loading``: that name is
+        Textual's reactive, which covers the screen with a loading indicator."""
         return self.running or self.sending
 
     def clock(self):

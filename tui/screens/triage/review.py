@@ -87,7 +87,7 @@ class TriageReviewScreen(Screen):
         self.items: dict[int, _Item] = {}
         self.history: list[tuple] = []  # ("toggle", n, label, was) / ("comment", n, was) / ("skip", n, accepted, comment_on) / ("sent", n)
         self.tally = Tally()
-        self.loading = True
+        self.fetching = True
         self.sending = False
         self._spot = 0
 
@@ -129,7 +129,7 @@ class TriageReviewScreen(Screen):
         self.run_worker(self._load(), exclusive=True, group="triage-load")
 
     async def _load(self) -> None:
-        self.loading = True
+        self.fetching = True
         try:
             if self.requested_numbers is not None:
                 self.numbers = list(dict.fromkeys(self.requested_numbers))
@@ -145,7 +145,7 @@ class TriageReviewScreen(Screen):
                 self.numbers = [issue.number for issue in self.workbench.section_issues(section.title)]
             await self._open()
         finally:
-            self.loading = False
+            self.fetching = False
 
     def _section(self) -> QueueSection:
         name = self.requested_section
@@ -163,7 +163,7 @@ class TriageReviewScreen(Screen):
 
     async def _open(self) -> None:
         """Show the issue at ``self.position`` (or the end of the batch)."""
-        self.loading = True
+        self.fetching = True
         try:
             self._show_tally()
             item = self.current
@@ -187,7 +187,7 @@ class TriageReviewScreen(Screen):
                 self.items[number] = item
             await self._show_item(item)
         finally:
-            self.loading = False
+            self.fetching = False
 
     async def _show_item(self, item: _Item) -> None:
         self._spot = 0
@@ -238,7 +238,7 @@ class TriageReviewScreen(Screen):
 
     def action_toggle_number(self, n: int) -> None:
         toggles = self.query_one(ProposalPanel).toggles
-        if not self.loading and 1 <= n <= len(toggles):
+        if not self.fetching and 1 <= n <= len(toggles):
             toggles[n - 1].focus()
             self._toggle(toggles[n - 1])
 
@@ -295,7 +295,7 @@ class TriageReviewScreen(Screen):
 
     def action_accept(self) -> None:
         item = self.current
-        if item is None or self.loading or self.sending:
+        if item is None or self.fetching or self.sending:
             return
         plan = self.plan_for(item)
         if plan.empty:
@@ -345,7 +345,7 @@ class TriageReviewScreen(Screen):
             self.sending = False
 
     def action_skip(self) -> None:
-        if self.loading or self.sending or self.position >= len(self.numbers):
+        if self.fetching or self.sending or self.position >= len(self.numbers):
             return
         number = self.numbers[self.position]
         item = self.items.get(number)
@@ -359,7 +359,7 @@ class TriageReviewScreen(Screen):
         self.run_worker(self._open(), exclusive=True, group="triage-load")
 
     def action_undo(self) -> None:
-        if self.loading or self.sending:
+        if self.fetching or self.sending:
             return
         if not self.history:
             self.notify("Nothing to undo.", markup=False)

@@ -15,6 +15,8 @@ from rich.text import Text
 from textual.containers import VerticalScroll
 from textual.widgets import Markdown, Static
 
+from tui.widgets.replace import replace_children
+
 from core.models import Comment, Issue, IssueThread
 from core.text import inert, one_line
 
@@ -139,6 +141,4 @@ class IssueView(VerticalScroll):
         urls = extract_links([issue.body, *(c.body for c in thread.comments)])
         widgets.append(Static(Text(f"Links ({len(urls)})", style="bold"), classes="links-title"))
         widgets.append(Static(links_text(urls) if urls else Text("none", style="dim"), classes="issue-links"))
-        with self.app.batch_update():
-            await self.remove_children()
-            await self.mount_all(widgets)
+        await replace_children(self, widgets)

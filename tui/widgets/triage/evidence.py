@@ -16,6 +16,8 @@ from rich.text import Text
 from textual.containers import VerticalScroll
 from textual.widgets import Static
 
+from tui.widgets.replace import replace_children
+
 from core.models import IssueThread
 from core.text import inert
 from core.triage import Evidence
@@ -81,9 +83,7 @@ class EvidenceThread(VerticalScroll):
             if index:
                 widgets.append(Static(comment_header(thread.comments[index - 1], self.now), classes="comment-header"))
             widgets.append(Static(id=f"ev-doc-{index}", classes="ev-doc ev-body" if index == 0 else "ev-doc ev-comment"))
-        with self.app.batch_update():
-            await self.remove_children()
-            await self.mount_all(widgets)
+        await replace_children(self, widgets)
         self._paint()
         self.scroll_home(animate=False)
 

@@ -12,6 +12,8 @@ from textual.containers import VerticalScroll
 from textual.message import Message
 from textual.widgets import Markdown, Static
 
+from tui.widgets.replace import replace_children
+
 from core.text import inert, one_line
 from core.triage import Evidence, TriageProposal
 
@@ -127,9 +129,7 @@ class ProposalPanel(VerticalScroll):
                 reasons.append("\n")
             reasons.append("· " + one_line(line, max_chars=400))
         widgets.append(Static(reasons or Text("none", style="dim"), id="tr-reasoning"))
-        with self.app.batch_update():
-            await self.remove_children()
-            await self.mount_all(widgets)
+        await replace_children(self, widgets)
         self.scroll_home(animate=False)
 
     def focused_toggle(self) -> LabelToggle | None:
