@@ -2,7 +2,10 @@
 
 Candidates are commits between the release tags that bracket the flip which touch files
 named in the traceback frames, or add/remove text of the error message (``git log -S``).
-They are ranked by that evidence; ``(#NNNNN)`` in the subject gives the PR number.
+They are ranked by that evidence; ``(#NNNNN)`` in the subject gives the PR number. The
+same search over the same tag range finds the culprit of a regression (``direction=
+"regression"``): only the "subject says fix" credit is left out there, since a fix in
+the range is no evidence of the commit that broke it.
 """
 
 from __future__ import annotations
@@ -111,8 +114,11 @@ def find_fixing_commits(
     message: str | None = None,
     limit: int = 5,
     tag_patterns: Iterable[str] = ("v{v}", "v{v}.0"),
+    direction: str = "fix",
 ) -> FixSearch:
-    """Rank the commits between the two releases that most likely flipped the verdict."""
+    """Rank the commits between the two releases that most likely flipped the verdict
+    (``before_version`` is the last release on the old side: still failing for a fix,
+    still working for a regression)."""
     repo = git.Repo(checkout)
     try:
         base = release_tag(repo, before_version, tag_patterns)
@@ -147,7 +153,7 @@ def find_fixing_commits(
             overlap = words & subject_words
             if overlap:
                 credit(row, 0.5 * len(overlap), "subject mentions " + ", ".join(sorted(overlap)))
-            if re.search(r"\bfix", row[1], re.IGNORECASE):
+            if direction == "fix" and re.search(r"\bfix", row[1], re.IGNORECASE):
                 credit(row, 0.5, "subject says fix")
         ranked = sorted(scores, key=lambda sha: (-scores[sha], info[sha][3]))
         candidates = []

@@ -14,7 +14,7 @@ import asyncio
 import math
 from dataclasses import dataclass, field
 from enum import Enum
-from typing import AsyncIterator, Awaitable, Callable, Generic, Literal, Sequence, TypeVar
+from typing import AsyncIterator, Awaitable, Callable, Generic, Literal, Mapping, Sequence, TypeVar
 
 E = TypeVar("E")
 
@@ -111,18 +111,39 @@ def expected_rounds(n: int, k: int) -> int:
     return 0 if n <= 0 else math.ceil(math.log(n + 1, k + 1) - 1e-9)
 
 
+def release_key(version: str) -> tuple:
+    """:func:`version_key` without trailing zero parts, so "2.9", "2.9.0" and "2.9.0+cpu"
+    name the same release (and "2.9.1" does not)."""
+    key = list(version_key(version))
+    while key and key[-1] == (0, 0):
+        key.pop()
+    return tuple(key)
+
+
+Known = Mapping[str, "Outcome | tuple[Outcome, str]"]
+
+
 async def bisect(
     versions: Sequence[VersionEnv[E]],
     probe: Callable[[VersionEnv[E]], Awaitable[tuple[Outcome, str]]],
     *,
     direction: Direction = "fix",
     k: int = 2,
-    known: dict[str, Outcome] | None = None,
+    known: Known | None = None,
 ) -> AsyncIterator[BisectEvent]:
     """Search ``versions`` for the flip; yields round starts, each probe result as it
     lands, then the :class:`BisectResult`.
 
-    ``known`` holds verdicts already measured (e.g. the current version from step 5).
+    ``known`` holds verdicts already established, version → outcome or (outcome, why):
+    the current version's run from step 5, the version the issue was reported on. They
+    match a version environment of the same release ("2.9" = "2.9.0"), are never probed
+    again, and appear in the timeline as round 0.
+
+    Scheduling: a round's remaining probes are waited for only while they can still move
+    the bracket. As soon as the verdicts in hand pin the flip to one gap (no probe still
+    running inside it), probes outside it are cancelled and the next round starts, so a
+    decisive fast probe (an env that fails at import, a quick pass) does not wait for a
+    slow one whose answer no longer matters. With equal run times this changes nothing.
     """
     if k < 1:
         raise ValueError("k must be >= 1")
@@ -130,10 +151,17 @@ async def bisect(
     after = Outcome.FIXED if direction == "fix" else Outcome.BUG
     before = Outcome.BUG if direction == "fix" else Outcome.FIXED
     outcomes: dict[int, Outcome] = {}
-    for index, v in enumerate(ordered):
-        if known and v.version in known:
-            outcomes[index] = known[v.version]
     timeline: list[ProbeResult] = []
+    by_release = {release_key(v.version): i for i, v in enumerate(ordered)}
+    for version, value in (known or {}).items():
+        index = by_release.get(release_key(version))
+        if index is None or index in outcomes:
+            continue
+        outcome, why = value if isinstance(value, tuple) else (value, "")
+        outcomes[index] = outcome
+        result = ProbeResult(ordered[index].version, outcome, f"known: {why}" if why else "known", 0)
+        timeline.append(result)
+        yield result
     rounds = 0
     probes = 0
 
@@ -145,36 +173,57 @@ async def bisect(
         lo = max(befores) if befores else -1
         return lo, hi
 
-    while True:
-        lo, hi = interval()
-        # Unknown ends need no special case: with no 'before' seen, lo = -1 and the
-        # oldest version is an ordinary candidate (likewise the newest with no 'after').
-        interior = [i for i in range(lo + 1, hi) if i not in outcomes]
-        chosen = pick_probes(interior, k)
-        if not chosen:
-            break
-        rounds += 1
-        yield RoundStarted(rounds, tuple(ordered[i].version for i in chosen))
-
-        async def run_one(index: int) -> tuple[int, Outcome, str]:
-            try:
-                outcome, detail = await probe(ordered[index])
-            except Exception as exc:  # a crashing probe is a broken env, not a verdict
-                outcome, detail = Outcome.BROKEN, f"probe failed: {exc}"
-            return index, outcome, detail
-
-        tasks = [asyncio.ensure_future(run_one(i)) for i in chosen]
+    async def run_one(index: int) -> tuple[Outcome, str]:
         try:
-            for next_done in asyncio.as_completed(tasks):
-                index, outcome, detail = await next_done
+            return await probe(ordered[index])
+        except asyncio.CancelledError:
+            raise
+        except Exception as exc:  # a crashing probe is a broken env, not a verdict
+            return Outcome.BROKEN, f"probe failed: {exc}"
+
+    pending: dict[asyncio.Task, int] = {}
+    try:
+        while True:
+            lo, hi = interval()
+            inside = [t for t, i in pending.items() if lo < i < hi]
+            if not inside:
+                # The bracket is certain whatever the other running probes say: drop them
+                # (cancelling kills their process trees) and start the next round now.
+                for task in [t for t in pending if not t.done()]:
+                    task.cancel()
+                    del pending[task]
+                if pending:
+                    await asyncio.gather(*pending, return_exceptions=True)
+                # Unknown ends need no special case: with no 'before' seen, lo = -1 and the
+                # oldest version is an ordinary candidate (likewise the newest with no 'after').
+                busy = set(pending.values())
+                interior = [i for i in range(lo + 1, hi) if i not in outcomes and i not in busy]
+                chosen = pick_probes(interior, k)
+                if chosen:
+                    rounds += 1
+                    yield RoundStarted(rounds, tuple(ordered[i].version for i in chosen))
+                    for i in chosen:
+                        pending[asyncio.ensure_future(run_one(i))] = i
+            if not pending:
+                break
+            done, _ = await asyncio.wait(list(pending), return_when=asyncio.FIRST_COMPLETED)
+            # Several may land together: record them all (oldest first, for a stable order)
+            # before deciding what is still needed.
+            for task in sorted(done, key=lambda t: pending[t]):
+                index = pending.pop(task)
+                if task.cancelled():
+                    continue
+                outcome, detail = task.result()
                 probes += 1
                 outcomes[index] = outcome
                 result = ProbeResult(ordered[index].version, outcome, detail, rounds)
                 timeline.append(result)
                 yield result
-        finally:
-            for task in tasks:
-                task.cancel()
+    finally:
+        for task in pending:
+            task.cancel()
+        if pending:
+            await asyncio.gather(*pending, return_exceptions=True)
 
     lo, hi = interval()
     broken = tuple(ordered[i].version for i, o in sorted(outcomes.items()) if o is Outcome.BROKEN)

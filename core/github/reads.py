@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 from typing import Any
 
 from githubkit.exception import RequestFailed, RequestError
@@ -20,6 +21,17 @@ query($owner: String!, $name: String!, $number: Int!) {
   }
 }
 """
+
+
+@dataclass(frozen=True, slots=True)
+class PullSummary:
+    """What the scrub's PR finder shows of a pull request."""
+
+    number: int
+    title: str
+    state: str  # "open" | "closed"
+    merged: bool
+    url: str = ""
 
 
 def _has_next(headers) -> bool:
@@ -77,6 +89,13 @@ class GitHubReader:
                 break
             page += 1
         return found[:limit]
+
+    async def get_pull(self, number: int) -> PullSummary:
+        """One pull request's title and state (``GET /repos/{owner}/{repo}/pulls/{n}``)."""
+        async with translate_errors(f"get pull request #{number}"):
+            resp = await self._rest.pulls.async_get(self.conn.owner, self.conn.name, number)
+        pr = resp.parsed_data
+        return PullSummary(pr.number, pr.title, pr.state, bool(pr.merged), pr.html_url)
 
     async def list_labels(self) -> list[Label]:
         labels: list[Label] = []

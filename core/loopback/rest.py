@@ -10,6 +10,7 @@ from typing import Any
 from urllib.parse import unquote, urlencode
 
 from . import shapes
+from .pulls import pull_json
 from .search import parse_query, run_search
 from .state import LoopbackState, StateError
 
@@ -172,6 +173,10 @@ def search_issues(req: RestRequest) -> Reply:
     return Reply(200, body, headers)
 
 
+def get_pull(req: RestRequest, number: int) -> Reply:
+    return Reply(200, pull_json(req.state.get_pull(number), req.api, req.state))
+
+
 def get_viewer(req: RestRequest) -> Reply:
     return Reply(200, shapes.viewer_json(req.api, req.state))
 
@@ -198,6 +203,7 @@ ROUTES: list[tuple[str, re.Pattern[str], Handler]] = [
     ("DELETE", re.compile(_ISSUE + "/labels/(?P<name>.+)$"), remove_label),
     ("GET", re.compile(_REPO + "/labels$"), list_repo_labels),
     ("GET", re.compile(_REPO + "/collaborators/(?P<user>[^/]+)$"), check_collaborator),
+    ("GET", re.compile(_REPO + r"/pulls/(?P<number>\d+)$"), get_pull),
     ("GET", re.compile(r"/search/issues$"), search_issues),
     ("GET", re.compile(r"/user$"), get_viewer),
     ("GET", re.compile(r"/rate_limit$"), get_rate_limit),

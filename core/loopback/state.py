@@ -113,6 +113,25 @@ class IssueRec:
         return f"{'PR' if self.is_pull_request else 'I'}_kwLB{self.number:08d}"
 
 
+@dataclass
+class PullRec:
+    """A pull request (``GET /repos/{owner}/{repo}/pulls/{n}``); only what its readers use."""
+
+    number: int
+    title: str
+    user: str = "contributor"
+    body: str | None = None
+    state: str = "closed"
+    merged: bool = True
+    created_at: datetime = field(default_factory=utcnow)
+    updated_at: datetime = field(default_factory=utcnow)
+    closed_at: datetime | None = None
+    merged_at: datetime | None = None
+    head_ref: str = "feature"
+    base_ref: str = "main"
+    author_association: str = "CONTRIBUTOR"
+
+
 class LoopbackState:
     """One repository's issues, comments, labels, collaborators and the viewer's subscriptions.
 
@@ -132,6 +151,7 @@ class LoopbackState:
         self.labels: dict[str, LabelRec] = {}
         self.issues: dict[int, IssueRec] = {}
         self.deleted_issues: set[int] = set()
+        self.pulls: dict[int, PullRec] = {}
         self.subscription_delay_s: float = 0.0
         self.required_token: str | None = None
         self.html_base = "https://github.com"
@@ -160,7 +180,40 @@ class LoopbackState:
             state.add_issue(raw)
         for number in data.get("deleted_issues", []):
             state.deleted_issues.add(int(number))
+        for raw in data.get("pulls", []):
+            state.add_pull(raw)
         return state
+
+    def add_pull(self, raw: dict[str, Any]) -> PullRec:
+        """Insert one pull request: ``{"number", "title", "user"?, "body"?, "state"?: "open"|"closed",
+        "merged"?: bool, "created_at"?, "merged_at"?, "head_ref"?, "base_ref"?}`` (default: merged)."""
+        created = parse_time(raw.get("created_at")) or utcnow()
+        merged = bool(raw.get("merged", raw.get("state", "closed") == "closed"))
+        state = raw.get("state", "closed")
+        if state not in ("open", "closed"):
+            raise ValueError(f"pull state must be open or closed, got {state!r}")
+        done = parse_time(raw.get("merged_at") or raw.get("closed_at")) or (created if state == "closed" else None)
+        rec = PullRec(
+            number=int(raw["number"]), title=raw["title"], user=raw.get("user", "contributor"), body=raw.get("body"),
+            state=state, merged=merged and state == "closed", created_at=created,
+            updated_at=parse_time(raw.get("updated_at")) or done or created, closed_at=done,
+            merged_at=done if merged and state == "closed" else None, head_ref=raw.get("head_ref", f"pr-{raw['number']}"),
+            base_ref=raw.get("base_ref", "main"), author_association=raw.get("author_association", "CONTRIBUTOR"),
+        )
+        with self.lock:
+            self.pulls[rec.number] = rec
+        return rec
+
+    def get_pull(self, number: int) -> PullRec:
+        """A copy of pull request ``number``: a listed pull, or an issue record that is a PR; else 404."""
+        with self.lock:
+            if number in self.pulls:
+                return copy.copy(self.pulls[number])
+            issue = self.issues.get(number)
+            if issue is None or not issue.is_pull_request or number in self.deleted_issues:
+                raise StateError(404, "Not Found")
+            return PullRec(number, issue.title, issue.user, issue.body, issue.state, False, issue.created_at,
+                           issue.updated_at, issue.closed_at, None, author_association=issue.author_association)
 
     def add_issue(self, raw: dict[str, Any]) -> IssueRec:
         """Insert one issue given in the dataset schema."""

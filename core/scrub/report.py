@@ -1,8 +1,9 @@
 """The drafted issue comment and the write plans (scrub seed, step 8 and the stops).
 
 The comment follows the seed's template, kept short: what was found and on which version;
-"Fixed by #N." only when fixed and found; the repro only when it changed; trigger
-conditions only when new; the flakiness ratio when flaky. The closing line is the
+"Fixed by #N." only when fixed and found; for a regression, the release it started failing
+in (and "Likely introduced by #N." only when a culprit clearly leads); the repro only when
+it changed; trigger conditions only when new; the flakiness ratio when flaky. The closing line is the
 configured signature. Every write is a :class:`WritePlan` — nothing here sends anything.
 """
 
@@ -26,6 +27,9 @@ class ReportFacts:
     changed_how: str = "Minimized"
     conditions: tuple[str, ...] = ()
     flaky_ratio: str | None = None  # "failed/runs" when the repro is flaky
+    started_failing_in: str | None = None  # regression: the first failing release found by bisection
+    last_worked_in: str | None = None  # regression: the newest release where it still worked
+    culprit_pr: int | None = None  # regression: the PR that clearly leads the culprit candidates
     extra: tuple[str, ...] = field(default_factory=tuple)
 
 
@@ -46,12 +50,17 @@ def draft_comment(facts: ReportFacts, signature: str) -> str:
         lines = [f"The behaviour described here still persists {where}."]
     else:
         lines = [f"This issue still reproduces {where}."]
+    if facts.outcome != "fixed" and facts.started_failing_in:
+        worked = f" (it worked in {facts.last_worked_in})" if facts.last_worked_in else ""
+        lines.append(f"It started failing in PyTorch {facts.started_failing_in}{worked}.")
     if facts.flaky_ratio:
         failed, _, runs = facts.flaky_ratio.partition("/")
         lines.append(f"The repro is flaky: it failed in {failed} of {runs} runs (with `PYTHONHASHSEED=0`).")
     blocks = ["\n".join(lines)]
     if facts.outcome == "fixed" and facts.fixed_by_pr:
         blocks.append(f"Fixed by #{facts.fixed_by_pr}.")
+    if facts.outcome != "fixed" and facts.started_failing_in and facts.culprit_pr:
+        blocks.append(f"Likely introduced by #{facts.culprit_pr}.")
     if facts.changed_repro:
         code = facts.changed_repro.rstrip("\n")
         fence = "````" if "```" in code else "```"

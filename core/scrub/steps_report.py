@@ -60,6 +60,7 @@ class ReportSteps(SessionBase):
             changed_how="Minimized" if minimized else "Updated",
             conditions=tuple(self.data.get("conditions") or ()),
             flaky_ratio=run.get("ratio") if run.get("flaky") else None,
+            **self._regression_facts(outcome, b, fix),
         )
         comment = R.draft_comment(facts, self.options.signature)
         close_version = None
@@ -73,9 +74,18 @@ class ReportSteps(SessionBase):
         nxt = "appears fixed: close" if close_version else ("still a valid bug" if not verify else "behaviour persists")
         self.wf.put("report", {"comment": comment, "findings": findings, "next": nxt,
                                "facts": {"outcome": facts.outcome, "torch": facts.torch_version,
-                                         "fixed_by_pr": facts.fixed_by_pr, "flaky_ratio": facts.flaky_ratio}})
+                                         "fixed_by_pr": facts.fixed_by_pr, "flaky_ratio": facts.flaky_ratio,
+                                         "started_failing_in": facts.started_failing_in,
+                                         "culprit_pr": facts.culprit_pr}})
         yield self._set_plan(plan)
         self.wf.done(step, nxt)
+
+    @staticmethod
+    def _regression_facts(outcome: str, b: dict, fix: dict) -> dict:
+        """A regression bisection that found its flip: where it started failing, and the culprit PR."""
+        if outcome != "reproduces" or b.get("direction") != "regression" or not (b.get("first_after") and b.get("last_before")):
+            return {}
+        return {"started_failing_in": b["first_after"], "last_worked_in": b["last_before"], "culprit_pr": fix.get("pr")}
 
     def edit_report(self, comment: str) -> WritePlan:
         """Replace the drafted comment (the maintainer edited it) and return the new plan."""

@@ -97,6 +97,7 @@ async def handle(args, ctx) -> int:
             fetch=lambda: _same(thread),
             collaborator=wb.collaborator if wb is not None else None,
             search=(lambda q: wb.reader.search_issues(q, limit=20)) if wb is not None else None,
+            pulls=(lambda n: wb.reader.get_pull(n)) if wb is not None else None,
             corpus=lambda: store.issues.all(thread.issue.repo),
         )
         session = None

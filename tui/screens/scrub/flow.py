@@ -60,7 +60,12 @@ class ScrubFlow:
         async def search(query: str):
             return await wb.reader.search_issues(query, limit=20)
 
-        return dict(fetch=fetch, collaborator=wb.collaborator, search=search, corpus=lambda: wb.store.issues.all(repo))
+        async def pulls(number: int):
+            # The fixing/culprit-PR candidates' titles (reads only), shown in the bisect tab.
+            return await wb.reader.get_pull(number)
+
+        return dict(fetch=fetch, collaborator=wb.collaborator, search=search, corpus=lambda: wb.store.issues.all(repo),
+                    pulls=pulls)
 
     def open_session(self, *, fresh: bool = False) -> None:
         """Resume the latest saved session of this issue (or start one) and go on."""

@@ -147,7 +147,7 @@ def _body(name: str, data: dict, gate: Gate | None) -> Text:
               f"{b.get('probes')} probe(s)")
         fix = data.get("fixing_pr") or {}
         if fix.get("pr"):
-            _line(text, "Fixing PR", f"#{fix['pr']}", "bold green")
+            _line(text, "Culprit PR" if b.get("direction") == "regression" else "Fixing PR", f"#{fix['pr']}", "bold green")
     elif name == "trivial_fix" and data.get("trivial_fix"):
         t = data["trivial_fix"]
         for fix in t.get("fixes", [])[:4]:

@@ -77,13 +77,17 @@ class BisectTimeline(Static):
             outcome, detail, round_ = self.outcomes.get(v, ("", "", 0))
             word, style = OUTCOME_STYLES.get(outcome, (outcome, ""))
             marker = " ◀ flip" if v == flip else ""
+            when = "" if not outcome else ("known" if round_ == 0 else str(round_))
             table.add_row(Text(v + marker, style="bold" if marker else ""), Text(word, style=style),
-                          str(round_) if outcome else "", Text(clip(detail, 70), style="dim"))
+                          when, Text(clip(detail, 70), style="dim"))
         head = Text()
         if self.result:
             r = self.result
-            head.append(f"{'Fixed' if r.get('direction') == 'fix' else 'Broke'} between ", style="bold")
-            head.append(f"{r.get('last_before') or '?'} and {r.get('first_after') or '?'}", style="bold")
+            if r.get("direction") == "fix":
+                head.append(f"Fixed between {r.get('last_before') or '?'} and {r.get('first_after') or '?'}", style="bold")
+            else:
+                head.append(f"Started failing in {r.get('first_after') or '?'} (worked in {r.get('last_before') or '?'})",
+                            style="bold")
             head.append(f" · {r.get('rounds')} round(s), {r.get('probes')} probe(s)", style="dim")
             if r.get("reason"):
                 head.append("\n" + clip(r["reason"], 200), style="yellow")
@@ -93,11 +97,13 @@ class BisectTimeline(Static):
 
 
 def candidates_text(fix: dict | None) -> Text:
-    """The fixing-PR candidates: PR, score, subject, evidence."""
+    """The fixing-PR (or, for a regression, culprit-PR) candidates: PR, score, subject, the
+    PR's title and state when fetched ("title unavailable" when not), evidence."""
     text = Text()
     if fix is None:
         return text
-    text.append("Fixing-PR candidates", style="bold underline")
+    culprit = fix.get("direction") == "regression"
+    text.append("Culprit-PR candidates" if culprit else "Fixing-PR candidates", style="bold underline")
     if fix.get("error"):
         text.append("\n" + clip(fix["error"], 200), style="red")
     if fix.get("note"):
@@ -111,6 +117,11 @@ def candidates_text(fix: dict | None) -> Text:
         text.append(f"#{c['pr']}" if c.get("pr") else c["sha"][:10], style="bold green" if c.get("pr") == fix.get("pr") else "bold")
         text.append(f"  score {c['score']}  ", style="dim")
         text.append(clip(c.get("subject") or "", 90))
+        if c.get("title"):
+            state = "merged" if c.get("merged") else (c.get("state") or "?")
+            text.append(f"\n    PR: {clip(c['title'], 90)} ({state})", style="italic")
+        elif c.get("title_error"):
+            text.append("\n    PR: title unavailable", style="yellow")
         for ev in c.get("evidence", [])[:3]:
             text.append("\n    " + clip(ev, 110), style="dim")
     return text
