@@ -175,7 +175,10 @@ def step_panel(state: StepState, data: dict, *, gate: Gate | None = None, plan: 
     mark, style = MARKS[state.status]
     text = Text()
     text.append(f"{mark} {STEP_TITLES.get(state.name, state.name)}", style="bold")
-    text.append(f"  {state.status.value}", style=style)
+    if gate is not None and gate.step == state.name:  # as the step list says it: the session waits on a key
+        text.append("  waiting for you", style="bold magenta")
+    else:
+        text.append(f"  {state.status.value}", style=style)
     if state.reason:
         text.append("\n")
         text.append(clip(state.reason, 400), style="red" if state.status is StepStatus.STOPPED else "")
