@@ -46,6 +46,14 @@ class ProbeResult:
 
 
 @dataclass(frozen=True, slots=True)
+class ProbeCancelled:
+    """A running probe that no verdict can need any more: stopped, its process tree killed."""
+
+    version: str
+    round: int = 0
+
+
+@dataclass(frozen=True, slots=True)
 class RoundStarted:
     round: int
     versions: tuple[str, ...]
@@ -189,9 +197,9 @@ async def bisect(
             if not inside:
                 # The bracket is certain whatever the other running probes say: drop them
                 # (cancelling kills their process trees) and start the next round now.
-                for task in [t for t in pending if not t.done()]:
+                for task in sorted((t for t in pending if not t.done()), key=lambda t: pending[t]):
                     task.cancel()
-                    del pending[task]
+                    yield ProbeCancelled(ordered[pending.pop(task)].version, rounds)
                 if pending:
                     await asyncio.gather(*pending, return_exceptions=True)
                 # Unknown ends need no special case: with no 'before' seen, lo = -1 and the

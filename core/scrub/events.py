@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from core.bisect import BisectResult, ProbeResult, RoundStarted
+from core.bisect import BisectResult, ProbeCancelled, ProbeResult, RoundStarted
 from core.gate.plan import WritePlan
 from core.run import (
     event_to_json,
@@ -35,7 +35,7 @@ class RunOutput:
 
 @dataclass(frozen=True, slots=True)
 class BisectProgress:
-    event: RoundStarted | ProbeResult | BisectResult
+    event: RoundStarted | ProbeResult | ProbeCancelled | BisectResult
 
 
 @dataclass(frozen=True, slots=True)
@@ -78,6 +78,8 @@ def event_json(event: ScrubEvent) -> dict:
             return {"event": "bisect_round", "round": e.round, "versions": list(e.versions)}
         if isinstance(e, ProbeResult):
             return {"event": "bisect_probe", "version": e.version, "outcome": e.outcome.value, "detail": e.detail}
+        if isinstance(e, ProbeCancelled):
+            return {"event": "bisect_cancelled", "version": e.version, "round": e.round}
         return {"event": "bisect_result", **_bisect_json(e)}
     if isinstance(event, MinimizeProgress):
         return {"event": "minimize", "type": type(event.event).__name__}

@@ -8,7 +8,7 @@ import asyncio
 
 import pytest
 
-from core.bisect.search import BisectResult, Outcome, ProbeResult, RoundStarted, VersionEnv, bisect, release_key
+from core.bisect.search import BisectResult, Outcome, ProbeCancelled, ProbeResult, RoundStarted, VersionEnv, bisect, release_key
 
 
 def envs(n):
@@ -44,6 +44,9 @@ async def test_a_decisive_verdict_starts_the_next_round_and_cancels_the_moot_pro
     assert isinstance(result, BisectResult) and (result.last_before, result.first_after) == ("2.1", "2.2")
     assert cancelled == ["2.5"] and "2.5" not in {p.version for p in result.timeline}
     assert result.probes == 3  # the cancelled run gave no verdict
+    # the stream says so, before the next round starts, so a live timeline stops showing it as running
+    stopped = [i for i, e in enumerate(events) if isinstance(e, ProbeCancelled)]
+    assert [events[i].version for i in stopped] == ["2.5"] and stopped[0] < events.index(rounds[1])
 
 
 async def test_a_probe_that_can_still_move_the_bracket_is_waited_for():

@@ -40,3 +40,20 @@ def test_timeline_says_started_failing_for_a_regression():
                                 {"version": "2.4", "outcome": "bug", "detail": "", "round": 1}]})
     head = shown[-1].renderables[0].plain
     assert head.startswith("Started failing in 2.4 (worked in 2.3)")
+
+
+def test_a_cancelled_probe_stops_showing_as_running():
+    from rich.console import Console
+
+    timeline = BisectTimeline()
+    shown = []
+    timeline.update = shown.append
+    timeline.set_versions(["2.1", "2.2", "2.5"])
+    timeline.round_started(1, ("2.2", "2.5"))
+    timeline.probe("2.2", "fixed", "", 1)
+    timeline.cancelled("2.5")
+    timeline.cancelled("2.2")  # a verdict already in is not overwritten
+    console = Console(width=100, record=True)
+    console.print(shown[-1])
+    text = console.export_text()
+    assert "probing" not in text and "not needed (stopped)" in text and "fixed" in text

@@ -17,7 +17,7 @@ from pathlib import Path
 from textual import work
 from textual.widgets import Log, Markdown
 
-from core.bisect import ProbeResult, RoundStarted
+from core.bisect import ProbeCancelled, ProbeResult, RoundStarted
 from core.errors import TriagedeckError
 from core.gate.plan import Confirmation
 from core.run.events import OutputLine, RunStarted
@@ -167,6 +167,8 @@ class ScrubFlow:
                 timeline.round_started(inner.round, inner.versions)
             elif isinstance(inner, ProbeResult):
                 timeline.probe(inner.version, inner.outcome.value, inner.detail, inner.round)
+            elif isinstance(inner, ProbeCancelled):
+                timeline.cancelled(inner.version)
         elif isinstance(event, MinimizeProgress):
             self._minimize_progress(event.event)
         elif isinstance(event, Note):

@@ -15,6 +15,7 @@ OUTCOME_STYLES = {
     "fixed": ("fixed", "bold green"),
     "broken": ("broken (stepped around)", "yellow"),
     "probing": ("probing…", "bold cyan"),
+    "cancelled": ("not needed (stopped)", "dim"),
     "": ("·", "dim"),
 }
 
@@ -50,6 +51,13 @@ class BisectTimeline(Static):
             self.versions.append(version)
         self.outcomes[version] = (outcome, detail, round_)
         self._render_table()
+
+    def cancelled(self, version: str) -> None:
+        """A probe the other verdicts made moot: it was stopped, it gave no verdict."""
+        outcome, _, round_ = self.outcomes.get(version, ("", "", self.round))
+        if outcome == "probing":
+            self.outcomes[version] = ("cancelled", "", round_)
+            self._render_table()
 
     def load(self, doc: dict | None, versions: list[str] | None = None) -> None:
         """Show a finished (saved) bisection."""
