@@ -1,6 +1,8 @@
 """TorchFuzz bug-fixing sessions: seed → failing test → xfail → fix → validation → commits → ghstack.
 
 Headless: the TUI and the ``fuzz`` CLI verbs drive :class:`FuzzWorkflow` / :class:`FuzzSession`.
+TorchFuzz itself runs locally, in a conda env, or on an ssh host (``remote``); multi-seed
+sweeps are :func:`run_sweep`, read by :func:`parse_sweep_output`.
 """
 
 from .config import FuzzConfig
@@ -24,6 +26,8 @@ from .session import (
     drain,
 )
 from .signature import FuzzSignature, extract_signature
+from .sweep import FuzzerLocation, SweepDone, locate_fuzzer, run_sweep
+from .sweep_output import SeedResult, SweepReport, parse_sweep_output
 
 __all__ = [
     "FuzzConfig",
@@ -57,4 +61,11 @@ __all__ = [
     "drain",
     "FuzzSignature",
     "extract_signature",
+    "FuzzerLocation",
+    "SweepDone",
+    "locate_fuzzer",
+    "run_sweep",
+    "SeedResult",
+    "SweepReport",
+    "parse_sweep_output",
 ]

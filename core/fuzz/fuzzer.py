@@ -18,7 +18,6 @@ _RULE = re.compile(r"^=+$")
 _EXIT_RE = re.compile(r"^Program exited with code:\s*(-?\d+)\s*$", re.M)
 _RUNNING_RE = re.compile(r"^Running:\s*(\S+\.py)\s*$", re.M)
 _TMP_PROGRAM_RE = re.compile(r"(/\S*/torchfuzz/fuzz_[0-9A-Za-z]+\.py)")
-_FAILED_SEEDS_RE = re.compile(r"Failed seeds:\s*\[([^\]]*)\]")
 _TEMPLATE_RE = re.compile(r"^[A-Za-z0-9_.-]{1,64}$")
 
 
@@ -34,11 +33,29 @@ def find_entry_point(checkout: Path) -> Path:
 def fuzzer_command(python: str, entry: Path, *, seed: int, template: str | None = None) -> tuple[str, ...]:
     """``python fuzzer.py --seed N [--template T]`` (run from the script's directory)."""
     argv = [python, entry.name, "--seed", str(int(seed))]
-    if template:
-        if not _TEMPLATE_RE.match(template):
-            raise FuzzError(f"template name {template!r} is not a plain name")
-        argv += ["--template", template]
-    return tuple(argv)
+    return tuple(argv + _template_args(template))
+
+
+def sweep_command(
+    python: str, entry: Path, *, start: int, count: int, template: str | None = None, processes: int | None = None
+) -> tuple[str, ...]:
+    """``python fuzzer.py --start S --count C [--template T] [-p N]``: TorchFuzz's multi-seed mode."""
+    if int(count) < 1:
+        raise FuzzError("a sweep needs --count of at least 1")
+    argv = [python, entry.name, "--start", str(int(start)), "--count", str(int(count))]
+    if processes is not None:
+        if int(processes) < 1:
+            raise FuzzError("a sweep needs at least 1 process")
+        argv += ["--processes", str(int(processes))]
+    return tuple(argv + _template_args(template))
+
+
+def _template_args(template: str | None) -> list[str]:
+    if not template:
+        return []
+    if not _TEMPLATE_RE.match(template):
+        raise FuzzError(f"template name {template!r} is not a plain name")
+    return ["--template", template]
 
 
 @dataclass(frozen=True, slots=True)
@@ -92,10 +109,8 @@ def parse_fuzzer_output(text: str, *, exit_code: int | None = None) -> FuzzerRep
 
 
 def parse_failed_seeds(text: str) -> tuple[int, ...]:
-    """The ``Failed seeds: [...]`` summary of a multi-seed run (which exits 0 regardless)."""
-    match = None
-    for match in _FAILED_SEEDS_RE.finditer(text or ""):
-        pass
-    if match is None:
-        return ()
-    return tuple(int(part) for part in re.findall(r"-?\d+", match.group(1)))
+    """The failing seeds of a multi-seed run (which exits 0 regardless); see
+    :func:`~core.fuzz.sweep_output.parse_sweep_output` for everything else it printed."""
+    from .sweep_output import parse_sweep_output
+
+    return parse_sweep_output((text or "") + "\n").failed_seeds

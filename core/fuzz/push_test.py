@@ -125,7 +125,7 @@ class PushTestStep(GatedSession):
         if not ev.get("commit"):
             raise GateLocked("push-test", "make the test-only commit first")
         title = ev["message"].splitlines()[0]
-        return PushPlan((self.config.ghstack, "submit"), str(self._test_tree), ev["branch"], (ev["commit"],), (title,), self.config.env)
+        return PushPlan((self.config.ghstack, "submit"), str(self._test_tree), ev["branch"], (ev["commit"],), (title,), self.config.local_env)
 
     def push_test(self, confirmation: PushConfirmation | None) -> AsyncIterator[FuzzEvent]:
         """ghstack for the test-only commit; refuses without a matching confirmation or config."""

@@ -82,7 +82,10 @@ class FuzzWorkflow:
         base = gitops.head_commit(checkout)
         config = config or self.config
         if seed is not None:
-            find_entry_point(checkout)  # fail now, not after the session exists
+            if config.is_remote:
+                config.ssh_host()  # the host must be configured; the checkout there is looked at in step 0
+            else:
+                find_entry_point(checkout)  # fail now, not after the session exists
             fuzzer_command(config.python, Path("fuzzer.py"), seed=seed, template=template)  # validates the template
             source: dict[str, Any] = {"kind": "seed", "seed": int(seed), "template": template}
         else:

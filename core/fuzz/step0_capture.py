@@ -4,15 +4,22 @@ program, its error signature and exit code. A seed that does not fail stops the 
 from __future__ import annotations
 
 import hashlib
+import re
+from pathlib import Path
 from typing import AsyncIterator
 
 from .errors import FuzzError
 from .events import FuzzEvent, Phase, Proof, StepResult
-from .fuzzer import find_entry_point, fuzzer_command, parse_fuzzer_output
+from .fuzzer import fuzzer_command, parse_fuzzer_output
 from .gates import GatedSession
 from .proc import ProcFinished, ProcResult
 from .signature import extract_signature
 from .state import OUTPUT_TAIL, proc_json, timestamp
+from .sweep import locate_fuzzer
+
+# The program travels as one argument of the remote command line (at most 128 KiB on Linux).
+MAX_REMOTE_PROGRAM_CHARS = 60_000
+_CUDA_RE = re.compile(r"cuda|\bnccl\b|\bcudnn\b|\bgpu\b", re.I)
 
 
 class CaptureStep(GatedSession):
@@ -27,24 +34,46 @@ class CaptureStep(GatedSession):
         source = self.state["source"]
         ev = self._ev("capture")
         ev["attempts"] = ev.get("attempts", 0) + 1
+        runner = self.runner
         if source["kind"] == "seed":
             try:
-                entry = find_entry_point(self.checkout)
-                argv = fuzzer_command(self.config.python, entry, seed=source["seed"], template=source.get("template"))
+                where = await locate_fuzzer(self.config, self.checkout, local_runner=self.runner)
+                argv = fuzzer_command(where.python, Path(where.entry), seed=source["seed"], template=source.get("template"))
             except FuzzError as exc:
                 ev["error"] = str(exc)
                 self._save()
                 yield StepResult("capture", False, str(exc), self.step)
                 return
-            cwd = entry.parent
-            yield Phase("capture", f"running TorchFuzz: {' '.join(argv)} (in {cwd})")
+            runner, cwd = where.runner, where.cwd
+            ev["entry_point"] = where.entry
+            ev["fuzzer_where"] = where.where
+            yield Phase("capture", f"running TorchFuzz: {' '.join(argv)} (in {where.where})")
+        elif self.config.is_remote:
+            # The program runs where TorchFuzz would have run it: on the host.
+            if len(source["program"]) > MAX_REMOTE_PROGRAM_CHARS:
+                reason = f"the program is too long to send to {self.config.env} ({len(source['program']):,} characters; at most {MAX_REMOTE_PROGRAM_CHARS:,})"
+                ev["error"] = reason
+                self._save()
+                yield StepResult("capture", False, reason, self.step)
+                return
+            try:
+                host = self.config.ssh_host()
+            except FuzzError as exc:
+                ev["error"] = str(exc)
+                self._save()
+                yield StepResult("capture", False, str(exc), self.step)
+                return
+            from .remote import SshCommandRunner
+
+            runner, argv, cwd = SshCommandRunner(host), (host.python, "-c", source["program"]), "/tmp"
+            yield Phase("capture", f"running the given program on {self.config.env} ({host.python} -c ...)")
         else:
             program = self.session_dir / "program.py"
             program.write_text(source["program"], encoding="utf-8")
             argv, cwd = (self.config.python, str(program)), program.parent
             yield Phase("capture", f"running the given program: {program}")
         result: ProcResult | None = None
-        async for event in self.runner.stream(argv, cwd=cwd, env=self._python_env(), timeout_s=self.config.fuzzer_timeout_s):
+        async for event in runner.stream(argv, cwd=cwd, env=self._python_env(), timeout_s=self.config.fuzzer_timeout_s):
             if isinstance(event, ProcFinished):
                 result = event.result
             yield event
@@ -113,5 +142,43 @@ class CaptureStep(GatedSession):
         self.step = "repro"
         self._log(f"captured failing program: {signature.describe()}")
         self._save()
+        if self.config.is_remote:
+            async for note in self._remote_notes(program_source, output):
+                yield note
         yield Proof("capture", "program fails", True, signature.describe())
         yield StepResult("capture", True, f"failing program captured: {signature.describe()}", self.step)
+
+    async def _remote_notes(self, program_source: str, output: str) -> AsyncIterator[FuzzEvent]:
+        """Say plainly where the next steps run; warn when the failure looks CUDA-bound and
+        the local interpreter has no CUDA (the test may then not fail the same way)."""
+        ev = self._ev("capture")
+        notes = [
+            (
+                f"TorchFuzz ran on {self.config.env} ({self.config.remote_checkout}); steps 1-3 (test, fix, lint) run in "
+                f"the local checkout {self.checkout} with {self.config.python}, and step 5 commits and pushes from there."
+            )
+        ]
+        mentions = _CUDA_RE.search(output or "") or _CUDA_RE.search(program_source or "")
+        ev["mentions_cuda"] = bool(mentions)
+        if mentions:
+            from ..run.environment import local_env
+            from ..run.probe import probe_environment
+
+            probe = await probe_environment(local_env(self.config.python))
+            ev["local_cuda"] = bool(probe.cuda_available)
+            if not probe.cuda_available:
+                why = (
+                    probe.error
+                    or (f"torch not importable: {probe.torch_error}" if probe.torch_error else None)
+                    or f"torch {probe.torch} reports no CUDA device"
+                )
+                notes.append(
+                    f"The captured failure mentions CUDA ({mentions.group(0)!r}) but {self.config.python} here has none "
+                    f"({why[:200]}): the step-1 test runs locally and may not fail the same way."
+                )
+        ev["env_notes"] = notes
+        for note in notes:
+            self._log(note)
+        self._save()
+        for note in notes:
+            yield Phase("capture", note)

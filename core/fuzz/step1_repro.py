@@ -7,6 +7,7 @@ from pathlib import Path
 from typing import AsyncIterator
 
 from . import testgen
+from .errors import FuzzError
 from .events import FuzzEvent, Phase, Proof, StepResult
 from .fuzzer import find_entry_point
 from .gates import GatedSession
@@ -53,7 +54,8 @@ class ReproStep(GatedSession):
         source = self.state["source"]
         header = [f"Found by TorchFuzz: {self._fuzz_config_text()}"]
         if source["kind"] == "seed":
-            header.append(f"Repro: cd tools/experimental/torchfuzz && python {Path(find_entry_point(self.checkout)).name} --seed {source['seed']}" + (f" --template {source['template']}" if source.get("template") else ""))
+            entry = capture.get("entry_point") or _local_entry_name(self.checkout)
+            header.append(f"Repro: cd tools/experimental/torchfuzz && python {entry} --seed {source['seed']}" + (f" --template {source['template']}" if source.get("template") else ""))
         header.append(f"Error: {expected.describe() if expected else '?'}")
         body = testgen.program_body(capture["program_source"])
         method = testgen.method_source(spec, body, header_comment=[h[:200] for h in header])
@@ -113,15 +115,30 @@ class ReproStep(GatedSession):
                 yield item
         assert run2 is not None
         own2 = self._own_outcomes(run2, spec)
-        xfailed = [o for o in own2 if o.outcome == "xfailed"]
-        xfail_ok = bool(xfailed) and all(o.outcome in ("xfailed", "passed") for o in own2) and run2.exit_code == 0
-        if spec.style != "device":
-            xfail_ok = xfail_ok and all(o.outcome == "xfailed" for o in own2)
+        device_marker = testgen.is_device_marker(marker)
+        if device_marker:
+            # PyTorch's expectedFailure<DEVICE> runs the test on that device, swallows its
+            # exception and reports a *pass* (and fails it with "expected test to fail, but it
+            # passed" when nothing raises). So with the device decorator the proof is: every
+            # variant passes, the failing devices only through the decorator, which run 1
+            # showed fail with the fuzzer's error.
+            marked = {n for n in failing}
+            xfail_ok = (
+                bool(own2)
+                and {o.name for o in own2} >= marked
+                and all(o.outcome in ("passed", "xfailed") for o in own2)
+                and run2.exit_code == 0
+            )
+            ev["expected_failures"] = sorted(marked)
+        else:
+            xfailed = [o for o in own2 if o.outcome == "xfailed"]
+            xfail_ok = bool(xfailed) and all(o.outcome == "xfailed" for o in own2) and run2.exit_code == 0
         ev["run_xfail"] = run2.to_json()
         ev["xfail"] = xfail_ok
         if not xfail_ok:
             got = ", ".join(f"{o.name}: {o.outcome}" for o in own2) or (run2.error or "no test ran")
-            detail = f"the marked test is not reported as xfail ({got})"
+            what = f"accepted by {marker.strip()}" if device_marker else "reported as xfail"
+            detail = f"the marked test is not {what} ({got})"
             ev["verdict"] = detail
             self._log(detail)
             self._save()
@@ -133,10 +150,20 @@ class ReproStep(GatedSession):
         self.step = "fix"
         self._log("step 1 proven: fails the same way, then xfail")
         self._save()
-        yield Proof("repro", "reported as xfail", True, ", ".join(f"{o.name}: {o.outcome}" for o in own2))
+        shown = ", ".join(
+            f"{o.name}: {'expected failure (' + marker.strip().lstrip('@') + ')' if device_marker and o.name in failing else o.outcome}" for o in own2
+        )
+        yield Proof("repro", "reported as xfail", True, shown)
         yield StepResult("repro", True, "the test fails with the same error and is reported as xfail", self.step)
 
 
 def _device_of(test_name: str, method: str) -> str:
     rest = test_name[len(method) :].lstrip("_")
     return rest or "default"
+
+
+def _local_entry_name(checkout: Path) -> str:
+    try:
+        return find_entry_point(checkout).name
+    except FuzzError:
+        return "fuzzer.py"

@@ -82,14 +82,18 @@ class ValidateStep(GatedSession):
         failed = [o for o in own2 if o.outcome in ("failed", "error")]
         expected = self.signature
         same = bool(failed) and expected is not None and expected.matches(run2.signature)
+        import_error = bool(run2.signature and run2.signature.exc_type in ("ImportError", "ModuleNotFoundError"))
+        hint = " (a worktree has no build outputs; see [fuzz] worktree_links)" if import_error else ""
         if same:
             reason = f"fails without the change: {run2.signature.describe() if run2.signature else ''}"
+        elif not own2:
+            # Nothing of ours ran (e.g. the module failed to import at collection): not a pass.
+            why = run2.signature.describe() if run2.signature else (run2.error or f"pytest exit code {run2.exit_code}")
+            reason = f"without the change the test did not run: {why}{hint}"
         elif not failed:
             reason = "the test passes without the change too: the change does not fix what the test checks"
         else:
-            reason = f"without the change the test fails for another reason: {run2.signature.describe() if run2.signature else 'unknown'}" + (
-                " (a worktree has no build outputs; see [fuzz] worktree_links)" if run2.signature and run2.signature.exc_type in ("ImportError", "ModuleNotFoundError") else ""
-            )
+            reason = f"without the change the test fails for another reason: {run2.signature.describe() if run2.signature else 'unknown'}{hint}"
         ev["fail_without"] = {"ok": same, "reason": reason, "run": run2.to_json()}
         diff_after = await gitops.working_diff(self.checkout, self.base)
         ev["digest"] = diff_after.digest

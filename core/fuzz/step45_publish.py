@@ -176,7 +176,7 @@ class PublishStep(GatedSession):
         if len(commits) < 2:
             raise GateLocked("publish", "make the two commits before pushing")
         titles = tuple(m.splitlines()[0] for m in ev.get("messages", []))
-        return PushPlan((self.config.ghstack, "submit"), str(self.checkout), ev["branch"], tuple(commits), titles, self.config.env)
+        return PushPlan((self.config.ghstack, "submit"), str(self.checkout), ev["branch"], tuple(commits), titles, self.config.local_env)
 
     def push(self, confirmation: PushConfirmation | None) -> AsyncIterator[FuzzEvent]:
         """Run ghstack for the planned commits; refuses without a matching confirmation or config."""

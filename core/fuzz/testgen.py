@@ -26,7 +26,17 @@ DEFAULT_TEST_FILE = "test/test_torchfuzz_repros.py"
 REPROS_CLASS = "TestFuzzerCompileIssues"
 DEVICE_CLASS = "TestFuzzerDeviceIssues"
 DEVICE_MODULE = "torch.testing._internal.common_device_type"
-_MARKER_RE = re.compile(r"^\s*@(?:pytest\.mark\.xfail\b|unittest\.expectedFailure\b|expectedFailure(?:CPU|CUDA|MPS|XPU)\b)")
+# PyTorch's per-device expected-failure decorators (common_device_type), by device type.
+DEVICE_DECORATORS = {
+    "cpu": "expectedFailureCPU",
+    "cuda": "expectedFailureCUDA",
+    "xpu": "expectedFailureXPU",
+    "mps": "expectedFailureMPS",
+    "meta": "expectedFailureMeta",
+    "xla": "expectedFailureXLA",
+}
+_DEVICE_DECORATOR_RE = r"expectedFailure(?:CPU|CUDA|MPS|XPU|Meta|XLA)\b"
+_MARKER_RE = re.compile(rf"^\s*@(?:pytest\.mark\.xfail\b|unittest\.expectedFailure\b|{_DEVICE_DECORATOR_RE})")
 
 
 @dataclass(frozen=True, slots=True)
@@ -103,8 +113,13 @@ def marker_line(spec: TestSpec, failing_devices: tuple[str, ...] = (), all_devic
     if spec.style == "repros":
         return f"    @pytest.mark.xfail(reason={spec.reason!r})\n".replace("'", '"')
     if spec.style == "device" and failing_devices and set(failing_devices) != set(all_devices):
-        return "".join(f"    @expectedFailure{d.upper()}\n" for d in sorted(failing_devices))
+        return "".join(f"    @{DEVICE_DECORATORS.get(d, 'expectedFailure' + d.upper())}\n" for d in sorted(failing_devices))
     return "    @unittest.expectedFailure\n"
+
+
+def is_device_marker(marker: str) -> bool:
+    """Whether ``marker`` is a per-device decorator (a pass on that device when it raises)."""
+    return bool(re.search(r"@expectedFailure[A-Z]", marker))
 
 
 def _module_imports(spec: TestSpec, marker: str = "") -> list[str]:
@@ -112,7 +127,7 @@ def _module_imports(spec: TestSpec, marker: str = "") -> list[str]:
     if spec.style == "repros":
         needed.append("import pytest")
     if spec.style == "device":
-        names = ["instantiate_device_type_tests"] + sorted(set(re.findall(r"expectedFailure[A-Z]+", marker)))
+        names = ["instantiate_device_type_tests"] + sorted(set(re.findall(r"expectedFailure[A-Z][A-Za-z]*", marker)))
         needed += [f"from {DEVICE_MODULE} import {name}" for name in names]
     return needed
 
@@ -218,12 +233,20 @@ def _method_or_fail(text: str, spec: TestSpec) -> tuple[list[str], ast.FunctionD
 
 
 def remove_marker(text: str, spec: TestSpec) -> str:
-    """``text`` without the expected-failure decorators of the session's test."""
+    """``text`` without the expected-failure decorators of the session's test (and without
+    the per-device decorator's import when nothing else uses it, which lint would flag)."""
     lines, method = _method_or_fail(text, spec)
+    removed: set[str] = set()
     for deco in sorted(method.decorator_list, key=lambda d: d.lineno, reverse=True):
         if _MARKER_RE.match(lines[deco.lineno - 1]):
+            removed.update(re.findall(_DEVICE_DECORATOR_RE, "".join(lines[deco.lineno - 1 : deco.end_lineno])))
             del lines[deco.lineno - 1 : deco.end_lineno]
-    return "".join(lines)
+    out = "".join(lines)
+    for name in removed:
+        own_import = f"from {DEVICE_MODULE} import {name}\n"
+        if own_import in out and len(re.findall(rf"\b{name}\b", out)) == 1:
+            out = out.replace(own_import, "", 1)
+    return out
 
 
 def add_marker(text: str, spec: TestSpec, marker: str) -> str:

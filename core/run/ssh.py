@@ -29,7 +29,7 @@ from .sandbox import SandboxUnavailable
 from .seeding import WRAPPER_NAME, WRAPPER_SOURCE, python_argv
 from .spec import RunSpec
 
-_PGID_PREFIX = "TRIAGEDECK_PGID="
+PGID_PREFIX = "TRIAGEDECK_PGID="
 
 # Stays the parent of the repro: when the repro exits, leftovers (which would hold the
 # channel open) are killed before the launcher exits with the repro's status (128+N on signal N).
@@ -43,7 +43,7 @@ pid = os.fork()
 if pid == 0:
     os.setsid()
     os.execvpe(cfg["argv"][0], cfg["argv"], env)
-sys.stdout.write("{_PGID_PREFIX}%d\\n" % pid)
+sys.stdout.write("{PGID_PREFIX}%d\\n" % pid)
 sys.stdout.flush()
 _, status = os.waitpid(pid, 0)
 sys.argv = ["", str(pid), cfg["env"]["{MARKER_VAR}"]]
@@ -79,7 +79,8 @@ for _ in range(20):
 """
 
 
-def _connect_options(host: SshHost) -> dict[str, Any]:
+def connect_options(host: SshHost) -> dict[str, Any]:
+    """asyncssh.connect keyword arguments for ``host`` (shared by every ssh user in core)."""
     options: dict[str, Any] = {"port": host.port, "connect_timeout": host.connect_timeout_s}
     if host.user:
         options["username"] = host.user
@@ -90,7 +91,8 @@ def _connect_options(host: SshHost) -> dict[str, Any]:
     return options
 
 
-def _signal_number(name: str) -> int | None:
+def signal_number(name: str) -> int | None:
+    """The number of a signal named by ssh (``"KILL"`` → 9), or None."""
     try:
         return int(_signal.Signals["SIG" + name.removeprefix("SIG")])
     except KeyError:
@@ -113,7 +115,7 @@ class SshRunner:
 
     async def _events(self, spec: RunSpec, host: SshHost, handle: RunHandle, note: str) -> AsyncIterator[RunEvent]:
         try:
-            conn = await asyncssh.connect(host.host, **_connect_options(host))
+            conn = await asyncssh.connect(host.host, **connect_options(host))
         except (OSError, asyncssh.Error) as exc:
             raise RunnerError(f"cannot connect to {host.name} ({host.host}:{host.port}): {exc}") from exc
         remote_dir: str | None = None
@@ -139,12 +141,12 @@ class SshRunner:
             process = await conn.create_process(command, encoding=None, stdin=asyncssh.DEVNULL)
             first = await process.stdout.readline()
             text = first.decode("utf-8", errors="replace").strip()
-            if not text.startswith(_PGID_PREFIX):
+            if not text.startswith(PGID_PREFIX):
                 rest = await process.stderr.read()
                 await process.wait()
                 detail = (text + "\n" + rest.decode("utf-8", errors="replace")).strip()
                 raise RunnerError(f"{host.name}: could not start {host.python}: {detail[-500:]}")
-            pgid = int(text[len(_PGID_PREFIX) :])
+            pgid = int(text[len(PGID_PREFIX) :])
             yield RunStarted(
                 command=("ssh", host.name, *argv),
                 env_name=spec.env.name,
@@ -164,7 +166,7 @@ class SshRunner:
             async def wait_exit() -> tuple[int | None, int | None]:
                 done = await process.wait()
                 if done.exit_signal:
-                    sig = _signal_number(done.exit_signal[0])
+                    sig = signal_number(done.exit_signal[0])
                     if sig is not None:
                         return 128 + sig, sig
                 return decode_status(done.exit_status, via_wrapper=True)

@@ -72,14 +72,14 @@ async def remote_conda_envs(host_name: str, runners: Mapping[str, Any], conda: s
     """(env name, env prefix) of the conda envs on an ssh host (``conda env list --json`` over ssh)."""
     import asyncssh
 
-    from core.run.ssh import _connect_options
+    from core.run.ssh import connect_options
 
     table = (runners.get("ssh") or {}).get(host_name)
     if table is None:
         raise ConfigError(f"unknown ssh host {host_name!r} (add a [runners.ssh.{host_name}] table)")
     host = ssh_host_from_config(host_name, table)
     try:
-        conn = await asyncio.wait_for(asyncssh.connect(host.host, **_connect_options(host)), timeout_s)
+        conn = await asyncio.wait_for(asyncssh.connect(host.host, **connect_options(host)), timeout_s)
     except (OSError, asyncssh.Error, TimeoutError) as exc:
         raise RunnerError(f"cannot connect to {host_name} ({host.host}:{host.port}): {exc}") from exc
     try:

@@ -68,3 +68,7 @@ def store(tmp_path: Path):
 @pytest.fixture
 def workflow(store, tmp_path: Path, tools) -> FuzzWorkflow:
     return FuzzWorkflow(store, tmp_path / "data", config=make_config(tmp_path))
+
+
+# The real SSH server on 127.0.0.1 of the runner tests (tests/run/conftest.py), reused as is.
+from run.conftest import ssh_server  # noqa: F401

@@ -135,18 +135,23 @@ def assert_close(actual, expected, atol=1e-6):
         raise AssertionError("Tensor-likes are not close!")
 '''
 
-FUZZER = r'''"""Fake TorchFuzz: deterministic programs per seed, TorchFuzz's output format."""
+FUZZER = r'''"""Fake TorchFuzz: deterministic programs per seed, TorchFuzz's output formats
+(single seed: runner.ProgramRunner's; --start/--count: multi_process_fuzzer's, without tqdm)."""
 
 import argparse
 import hashlib
 import os
 import random
+import re
 import subprocess
 import sys
 import tempfile
+import time
 
 REPO = os.path.abspath(os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", ".."))
 TEMPLATES = ("default", "unbacked")
+# Like TorchFuzz's IGNORE_PATTERNS: failures of a known issue, counted apart ("ignored").
+IGNORE_PATTERNS = [re.compile(r"AssertionError: Tensor-likes are not close!")]
 
 
 def generate(seed, template):
@@ -155,6 +160,8 @@ def generate(seed, template):
     shape = [rng.randint(2, 4) for _ in range(rank)]
     dim = rng.randrange(-rank, rank)
     op = rng.choice(["add", "mul"])
+    device = os.environ.get("FAKE_FUZZER_DEVICE")
+    announce = f'print("running on {device}:0")\n' if device else ""
     return f"""import minitorch
 import minitorch.testing
 
@@ -168,7 +175,7 @@ def fuzzed_program(arg_0, arg_1, sentinel):
 arg_0 = minitorch.rand({shape}, seed={seed})
 arg_1 = minitorch.rand({shape}, seed={seed + 1})
 sentinel = 1.0
-
+{announce}
 out_eager = fuzzed_program(arg_0, arg_1, sentinel)
 print("Eager Success! \u2705")
 compiled_program = minitorch.compile(fuzzed_program, fullgraph=True, dynamic=True)
@@ -179,6 +186,9 @@ minitorch.testing.assert_close(out_eager, out_compiled)
 
 
 def run_one(seed, template):
+    print(f"Using seed: {seed}, max_depth: 2")
+    print("OPERATION_STATS:")
+    print("  minitorch.sum: 1")
     source = generate(seed, template)
     folder = os.path.join(tempfile.gettempdir(), "torchfuzz")
     os.makedirs(folder, exist_ok=True)
@@ -204,23 +214,103 @@ def run_one(seed, template):
     return False
 
 
+def say(msg):
+    print(msg, file=sys.stderr, flush=True)
+
+
+def run_seed_subprocess(seed, template):
+    started = time.time()
+    cmd = [sys.executable, os.path.abspath(__file__), "--single", "--seed", str(seed), "--template", template]
+    result = subprocess.run(cmd, capture_output=True, text=True)
+    output = ""
+    if result.stdout:
+        output += f"STDOUT:\n{result.stdout}\n"
+    if result.stderr:
+        output += f"STDERR:\n{result.stderr}\n"
+    output += f"Return code: {result.returncode}"
+    ignored = next((i for i, p in enumerate(IGNORE_PATTERNS) if p.search(output)), -1)
+    if ignored != -1:
+        output = "[IGNORED] " + output
+    return result.returncode == 0, output, time.time() - started, ignored
+
+
+def block(label, seed, duration, output, ignored=False):
+    say(f"{label} - Seed {seed} (duration: {duration:.2f}s)" + (" [IGNORED]" if ignored else ""))
+    for line in output.split("\n"):
+        if line.strip():
+            say(f"   {line}")
+
+
+def multi(start, count, template, processes, verbose):
+    seeds = list(range(start, start + count))
+    say(f"\U0001F680 Starting multi-process fuzzer with {processes} processes")
+    say(f"\U0001F4CA Processing seeds {start} to {start + count - 1} ({len(seeds)} total)")
+    say(f"\U0001F527 Command template: python fuzzer.py --seed {{seed}} --template {template}")
+    say("=" * 60)
+    say("Progress: (install tqdm for better progress bar)")
+    began = time.time()
+    ok, failed, ignored, counts = [], [], [], {}
+    for i, seed in enumerate(seeds):
+        success, output, duration, pattern = run_seed_subprocess(seed, template)
+        if pattern != -1:
+            ignored.append(seed)
+            counts[pattern] = counts.get(pattern, 0) + 1
+        if success:
+            ok.append((seed, duration))
+        elif pattern == -1:
+            failed.append(seed)
+        mark = "\u2705" if success else "\u274C"
+        say(f"Completed {i + 1}/{len(seeds)} - Seed {seed}: {mark}" + (" (IGNORED)" if pattern != -1 else ""))
+        if not success and pattern == -1:
+            block("\u274C FAILURE", seed, duration, output)
+        elif not success and verbose:
+            block("\U0001F6AB IGNORED", seed, duration, output, ignored=True)
+        elif verbose:
+            block("\u2705 SUCCESS", seed, duration, output)
+    total = time.time() - began
+    n = len(seeds)
+    say("=" * 60)
+    say("\U0001F4C8 SUMMARY")
+    say("=" * 60)
+    say(f"\u2705 Successful: {len(ok)}/{n} ({len(ok) / n * 100:.1f}%)")
+    say(f"\u274C Failed:     {len(failed)}/{n} ({len(failed) / n * 100:.1f}%)")
+    say(f"\u23F1\uFE0F  Total time: {total:.2f}s")
+    say(f"\u26A1 Throughput: {(n / (total / 3600)):.2f} seeds/hr" if total > 0 else "\u26A1 Throughput: N/A")
+    if failed:
+        say(f"\n\u274C Failed seeds: {failed}")
+    if ok:
+        say(f"\u2705 Successful seeds: {[s for s, _ in ok]}")
+        say(f"\u26A1 Avg time for successful runs: {sum(d for _, d in ok) / len(ok):.2f}s")
+    if ignored:
+        say(f"\n\U0001F6AB Ignored seeds: {ignored}")
+        say("\n\U0001F6AB Ignored pattern statistics:")
+        for idx, pattern in enumerate(IGNORE_PATTERNS):
+            count = counts.get(idx, 0)
+            say(f"  Pattern {idx}: {pattern.pattern!r} - {count} ({count / len(ignored) * 100:.1f}%)")
+    say("\n\U0001F4CA No operation statistics collected (no successful runs with stats)")
+
+
 def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("--seed", type=int)
+    parser.add_argument("--single", action="store_true")
     parser.add_argument("--start", type=int)
     parser.add_argument("--count", type=int)
+    parser.add_argument("--processes", "-p", type=int)
+    parser.add_argument("--verbose", "-v", action="store_true")
     parser.add_argument("--template", default="default", choices=TEMPLATES)
     args = parser.parse_args()
     if os.environ.get("FAKE_FUZZER_HANG"):
-        import time
         time.sleep(3600)
     if args.seed is not None:
-        print(f"Running single fuzz_and_execute with seed={args.seed} template={args.template}")
+        print("Running single fuzz_and_execute...")
         if not run_one(args.seed, args.template):
             sys.exit(1)
         return
-    failed = [s for s in range(args.start, args.start + args.count) if not run_one(s, args.template)]
-    print(f"Failed seeds: {failed}")
+    if args.start is None or args.count is None:
+        print("\u274C Error: --start and --count go together")
+        sys.exit(1)
+    multi(args.start, args.count, args.template, args.processes or 1, args.verbose)
 
 
 if __name__ == "__main__":
@@ -390,3 +480,108 @@ if __name__ == "__main__":  # pragma: no cover - a helper to look at the fake fu
         last = [l for l in proc.stdout.splitlines() if "Error" in l]
         print(seed, proc.returncode, last[-1] if last else "")
     shutil.rmtree(where.parent)
+
+
+# -- a stand-in for PyTorch's device-type test framework ---------------------------------
+
+# torch.testing._internal.common_device_type, reduced to what the generated device tests use,
+# with PyTorch's semantics: instantiate_device_type_tests makes one class per device type
+# (TestXCPU.test_y_cpu, TestXCUDA.test_y_cuda); expectedFailure<DEVICE> runs the test on that
+# device, swallows its exception and *passes*, and fails it when nothing raises.
+COMMON_DEVICE_TYPE = '''\
+import functools
+import unittest
+
+DEVICE_TYPES = ("cpu", "cuda")
+
+
+class expectedFailure:
+    def __init__(self, device_type):
+        self.device_type = device_type
+
+    def __call__(self, fn):
+        @functools.wraps(fn)
+        def efail_fn(slf, *args, **kwargs):
+            if self.device_type is None or self.device_type == slf.device_type:
+                try:
+                    fn(slf, *args, **kwargs)
+                except Exception:
+                    return
+                else:
+                    slf.fail("expected test to fail, but it passed")
+            return fn(slf, *args, **kwargs)
+
+        return efail_fn
+
+
+def expectedFailureCPU(fn):
+    return expectedFailure("cpu")(fn)
+
+
+def expectedFailureCUDA(fn):
+    return expectedFailure("cuda")(fn)
+
+
+def _on_device(fn, device):
+    @functools.wraps(fn)
+    def instantiated(self):
+        import minitorch.ops
+
+        minitorch.ops._state.device = device
+        try:
+            return fn(self, device)
+        finally:
+            minitorch.ops._state.device = None
+
+    return instantiated
+
+
+def instantiate_device_type_tests(generic, scope):
+    del scope[generic.__name__]
+    for device in DEVICE_TYPES:
+        attrs = {"device_type": device}
+        for name, value in list(vars(generic).items()):
+            if name.startswith("test") and callable(value):
+                attrs[f"{name}_{device}"] = _on_device(value, device)
+        cls_name = generic.__name__ + device.upper()
+        scope[cls_name] = type(cls_name, (unittest.TestCase,), attrs)
+'''
+
+# The fake compiler has no CPU backend: on "cpu" the compiled path is the eager one, so the
+# bug shows only on the other device (and where no device is set, as in TorchFuzz's program).
+_COMPILE_BUGGY = "        _state.compiling = True\n"
+_COMPILE_PER_DEVICE = '        _state.compiling = getattr(_state, "device", None) != "cpu"\n'
+
+
+def add_device_type_framework(checkout: Path) -> None:
+    """Give the checkout the device-type test stand-in (committed, so worktrees have it)."""
+    files = {
+        "torch/__init__.py": '"""Only torch.testing._internal.common_device_type, for the device-style tests."""\n',
+        "torch/testing/__init__.py": "",
+        "torch/testing/_internal/__init__.py": "",
+        "torch/testing/_internal/common_device_type.py": COMMON_DEVICE_TYPE,
+    }
+    for rel, text in files.items():
+        path = checkout / rel
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text, encoding="utf-8")
+    ops = checkout / "minitorch/ops.py"
+    text = ops.read_text()
+    assert _COMPILE_BUGGY in text
+    ops.write_text(text.replace(_COMPILE_BUGGY, _COMPILE_PER_DEVICE))
+    _git(checkout, "add", "-A")
+    _git(checkout, "commit", "-q", "-m", "device-type test framework")
+
+
+def add_build_output(checkout: Path) -> Path:
+    """An ignored, untracked module the package imports, like PyTorch's built ``torch/_C*.so``:
+    a worktree of the checkout lacks it unless ``[fuzz] worktree_links`` brings it in."""
+    gitignore = checkout / ".gitignore"
+    gitignore.write_text(gitignore.read_text() + "minitorch/_native.py\n")
+    init = checkout / "minitorch/__init__.py"
+    init.write_text(init.read_text().replace("from . import testing\n", "from . import _native, testing\n"))
+    _git(checkout, "add", "-A")
+    _git(checkout, "commit", "-q", "-m", "import the built module")
+    built = checkout / "minitorch/_native.py"
+    built.write_text("BUILT = True\n")
+    return built

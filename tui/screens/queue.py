@@ -215,7 +215,7 @@ class QueueScreen(RegistryChecks, Screen):
 
         wb = self.workbench
         try:
-            config = FuzzConfig.from_mapping(wb.config.extra.get("fuzz"))
+            config = FuzzConfig.from_app_config(wb.config.extra)
         except Exception as exc:  # a bad [fuzz] table is a config problem, shown, not a crash
             self.notify(f"[fuzz] config: {exc}", severity="error", markup=False)
             return

@@ -2,6 +2,8 @@
 
     triagedeck fuzz repro-test --checkout PATH --seed N [--template T] [--issue N] --json
     triagedeck fuzz repro-test --checkout PATH --program FILE --json
+    triagedeck fuzz sweep --checkout PATH --start S --count C [--template T] --json
+                                                  TorchFuzz's multi-seed mode: the failing seeds
     triagedeck fuzz sessions --json
     triagedeck fuzz status ID --json
     triagedeck fuzz fix ID --form FORM.json       step 2: check the fix, store checklist + summary
@@ -11,9 +13,13 @@
     triagedeck fuzz push ID --yes                 ghstack, after confirmation
     triagedeck fuzz push-test ID --yes            optional: the failing test alone, as its own PR
 
+``--env ssh:HOST`` runs TorchFuzz (step 0, sweeps) on a ``[runners.ssh.HOST]`` host, in
+``[fuzz] remote_checkout`` (or ``--remote-checkout``); the test, fix, lint, commits and push
+still run in the local checkout with the local ``python``.
+
 Exit status: 0 done; 1 error or refused; 3 the seed/program does not fail; 4 the test does
 not fail with the same error; 5 the marked test is not reported as xfail; 6 another gate
-(fix, validation, lint, push) did not pass.
+(fix, validation, lint, push) did not pass; 7 (sweep --fail-on-seeds) some seeds fail.
 """
 
 from __future__ import annotations
@@ -21,7 +27,6 @@ from __future__ import annotations
 import json
 import sys
 from pathlib import Path
-from typing import Any
 
 from ...fuzz import (
     QUALITY_ROWS,
@@ -36,6 +41,7 @@ from ...fuzz import (
     StepResult,
     drain,
 )
+from ...fuzz.sweep import SweepDone, run_sweep
 from ...store import Store
 from ...text import inert, one_line
 from ._common import add_json
@@ -44,6 +50,7 @@ EXIT_NO_FAILURE = 3
 EXIT_NOT_SAME = 4
 EXIT_NO_XFAIL = 5
 EXIT_GATE = 6
+EXIT_SEEDS_FAIL = 7
 _TAIL = 4000
 
 
@@ -58,11 +65,22 @@ def register(subparsers, parents) -> None:
     src.add_argument("--program", metavar="FILE", help="the failing fuzzed program ('-' reads stdin)")
     r.add_argument("--template", help="TorchFuzz template")
     r.add_argument("--issue", type=int, help="GitHub issue number (names the test test_fuzzer_issue_N)")
-    r.add_argument("--env", help="where to run: local or conda:NAME (default from [fuzz] env)")
-    r.add_argument("--python", help="python executable of that environment")
+    _add_env_args(r)
     r.add_argument("--style", choices=("repros", "unittest", "device"), help="test style (default from [fuzz] test_style)")
     add_json(r)
     r.set_defaults(handler=handle_repro_test)
+
+    sw = sub.add_parser("sweep", parents=parents, help="run TorchFuzz over a range of seeds and list the failing ones")
+    sw.add_argument("--checkout", metavar="PATH", help="the PyTorch checkout (not needed with --env ssh:HOST)")
+    sw.add_argument("--start", type=int, required=True, help="first seed")
+    sw.add_argument("--count", type=int, required=True, help="how many seeds")
+    sw.add_argument("--template", help="TorchFuzz template")
+    sw.add_argument("--processes", type=int, metavar="N", help="TorchFuzz worker processes (its default: 75%% of the CPUs, at most 16)")
+    sw.add_argument("--timeout", type=float, metavar="S", help="seconds before the whole sweep is killed (default [fuzz] fuzzer_timeout_s)")
+    sw.add_argument("--fail-on-seeds", action="store_true", help="exit 7 when some seeds fail (TorchFuzz itself exits 0)")
+    _add_env_args(sw)
+    add_json(sw)
+    sw.set_defaults(handler=handle_sweep)
 
     s = sub.add_parser("sessions", parents=parents, help="list fuzz sessions and their steps")
     add_json(s)
@@ -115,17 +133,22 @@ def register(subparsers, parents) -> None:
 # -- shared ------------------------------------------------------------------------------
 
 
+def _add_env_args(p) -> None:
+    p.add_argument("--env", help="where TorchFuzz runs: local, conda:NAME or ssh:HOST (default from [fuzz] env)")
+    p.add_argument("--remote-checkout", metavar="PATH", help="the PyTorch checkout on the ssh host (default [fuzz] remote_checkout)")
+    p.add_argument("--python", help="local python executable (of the conda env, or for the local steps of an ssh env)")
+
+
+def _config(ctx, args) -> FuzzConfig:
+    data = dict(ctx.config.extra.get("fuzz") or {})
+    for attr, key in (("env", "env"), ("python", "python"), ("style", "test_style"), ("remote_checkout", "remote_checkout")):
+        if getattr(args, attr, None):
+            data[key] = getattr(args, attr)
+    return FuzzConfig.from_app_config({**ctx.config.extra, "fuzz": data})
+
+
 def _workflow(ctx, args) -> tuple[Store, FuzzWorkflow]:
-    config = FuzzConfig.from_mapping(ctx.config.extra.get("fuzz"))
-    overrides: dict[str, Any] = {}
-    if getattr(args, "env", None):
-        overrides["env"] = args.env
-    if getattr(args, "python", None):
-        overrides["python"] = args.python
-    if getattr(args, "style", None):
-        overrides["test_style"] = args.style
-    if overrides:
-        config = FuzzConfig.from_mapping({**config.to_json(), **overrides})
+    config = _config(ctx, args)
     store = Store(ctx.config.store_path)
     return store, FuzzWorkflow(store, ctx.config.data_dir, repo=ctx.config.repo, config=config)
 
@@ -180,6 +203,9 @@ def _session_doc(session: FuzzSession) -> dict:
             "fuzzer_path": capture.get("fuzzer_program_path"),
             "exit_code": capture.get("program_exit_code"),
         },
+        "env": session.config.env,
+        "fuzzer_where": capture.get("fuzzer_where"),
+        "notes": list(capture.get("env_notes") or []),
         "signature": session.signature.to_json() if session.signature else None,
         "signature_text": session.signature.describe() if session.signature else None,
         "test": (
@@ -227,6 +253,62 @@ async def handle_repro_test(args, ctx) -> int:
         return _finish(ctx, doc, code)
     finally:
         store.close()
+
+
+async def handle_sweep(args, ctx) -> int:
+    config = _config(ctx, args)
+    checkout = Path(args.checkout).expanduser().resolve() if args.checkout else None
+    if checkout is None and not config.is_remote:
+        raise FuzzError("--checkout is needed unless TorchFuzz runs on an ssh host (--env ssh:HOST)")
+    done: SweepDone | None = None
+    show = _progress(ctx)
+    async for event in run_sweep(
+        config, checkout, start=args.start, count=args.count, template=args.template, processes=args.processes, timeout_s=args.timeout
+    ):
+        if isinstance(event, SweepDone):
+            done = event
+        else:
+            show(event)
+    assert done is not None
+    report = done.report
+    failed = list(report.failed_seeds) if report else []
+    base = ["triagedeck", "fuzz", "repro-test"]
+    if checkout is not None:
+        base += ["--checkout", str(checkout)]
+    else:
+        base += ["--checkout", "PATH"]
+    if args.template:
+        base += ["--template", args.template]
+    if args.env:
+        base += ["--env", args.env]
+    doc = {
+        "ok": done.error is None,
+        "reason": done.error or (f"{len(failed)} failing seed(s): {failed}" if failed else "no failing seeds"),
+        "env": config.env,
+        "where": done.where,
+        "command": list(done.command),
+        "exit_code": done.result.exit_code if done.result else None,
+        "failed_seeds": failed,
+        "ignored_seeds": list(report.ignored_seeds) if report else [],
+        "repro_commands": [" ".join(base + ["--seed", str(seed), "--json"]) for seed in failed],
+        "report": report.to_json() if report else None,
+        "output_tail": (done.result.output[-_TAIL:] if done.result else ""),
+    }
+    if ctx.json:
+        ctx.emit_json(doc)
+    else:
+        if report is not None:
+            for result in report.seeds:
+                if result.status != "passed":
+                    sig = f"  {one_line(result.signature.describe(), max_chars=160)}" if result.signature else ""
+                    ctx.print(f"seed {result.seed:<8} {result.status:<10}{inert(sig, keep_newlines=False)}")
+        if doc["ok"]:
+            ctx.print(inert(doc["reason"], keep_newlines=False))
+        else:
+            ctx.error(inert(doc["reason"], keep_newlines=False))
+    if not doc["ok"]:
+        return 1
+    return EXIT_SEEDS_FAIL if failed and args.fail_on_seeds else 0
 
 
 async def handle_sessions(args, ctx) -> int:

@@ -126,7 +126,7 @@ _NEW_FIELDS = (
     ("seed", "Seed", "failing TorchFuzz seed (or leave empty and give a program file)"),
     ("template", "Template", "TorchFuzz template (optional)"),
     ("program", "Program file", "a failing fuzzed program (instead of a seed)"),
-    ("env", "Environment", "local or conda:NAME"),
+    ("env", "Environment", "local, conda:NAME or ssh:HOST (TorchFuzz on the host)"),
     ("issue", "Issue", "GitHub issue number (optional; names the test)"),
 )
 

@@ -195,6 +195,9 @@ def capture_panel(session: FuzzSession) -> RenderableType:
     sig = session.signature
     if sig is not None:
         parts.append(Text.assemble(("Error signature: ", "bold"), (one_line(sig.describe(), max_chars=400), "bold red")))
+    # ssh env: where the next steps run, and a warning when a CUDA failure meets a CUDA-less local python.
+    for note in ev.get("env_notes") or []:
+        parts.append(Text(one_line(note, max_chars=400), style="bold yellow" if "mentions CUDA" in note else "italic"))
     if ev.get("program_source"):
         parts += [Text(""), _heading("Failing program"), _program(ev["program_source"])]
     if ev.get("program_output"):
