@@ -97,3 +97,70 @@ async def wait_for(pilot, predicate, timeout: float = 30.0) -> None:
         if loop.time() > deadline:
             raise AssertionError("condition not reached in time")
         await pilot.pause(0.02)
+
+
+# -- The whole app over the demo data, driven from the queue ---------------------------------
+# (tests/tui_repro/test_every_demo_repro.py): a loopback GitHub with the demo dataset, one
+# "All open" section, and the venv's interpreter as the configured local target (the one
+# with torch, where it is installed).
+
+DEMO_SECTION_QUERY = "repo:pytorch/pytorch is:issue is:open"
+
+
+def demo_app_config() -> dict:
+    """``Config`` keyword arguments for a demo workbench: one queue section, ``sys.executable``
+    as the ``local`` runner (the repro pane's default target)."""
+    from core.models import QueueSection
+
+    return {
+        "sections": (QueueSection("All open", DEMO_SECTION_QUERY),),
+        "extra": {"runners": {"local": {"python": sys.executable}}},
+    }
+
+
+def demo_app(wb):
+    """The real app (queue first) with a fixed clock and no browser."""
+    from tui.app import TriagedeckApp
+
+    app = TriagedeckApp(wb, clock=lambda: T0, open_url=lambda url: True)
+    app.animation_level = "none"
+    return app
+
+
+async def open_from_queue(pilot, number: int):
+    """From the queue: ``/``, the number, Enter (back to the table), Enter (open the issue).
+    Returns the issue screen once its thread is loaded."""
+    from tui.screens.issue import IssueScreen
+    from tui.screens.queue import QueueScreen
+
+    queue = pilot.app.screen
+    assert isinstance(queue, QueueScreen), pilot.app.screen
+    await wait_for(pilot, lambda: len(queue.model.issues) > 0 and not queue._loading)
+    await pilot.press("slash", *str(number), "enter")
+    await pilot.pause()
+    table = queue.table
+    for _ in range(len(queue.model)):
+        if table.current_issue is not None and table.current_issue.number == number:
+            break
+        await pilot.press("j")
+    assert table.current_issue is not None and table.current_issue.number == number, f"#{number} not in the queue"
+    await pilot.press("enter")
+    await wait_for(pilot, lambda: isinstance(pilot.app.screen, IssueScreen))
+    screen = pilot.app.screen
+    await wait_for(pilot, lambda: not screen.loading and screen.thread is not None)
+    return screen
+
+
+async def back_to_queue(pilot) -> None:
+    """Escape until the queue shows, then Escape once more to clear its filter."""
+    from tui.screens.queue import QueueScreen
+
+    for _ in range(4):
+        if isinstance(pilot.app.screen, QueueScreen):
+            break
+        await pilot.press("escape")
+        await pilot.pause()
+    queue = pilot.app.screen
+    assert isinstance(queue, QueueScreen), pilot.app.screen
+    await pilot.press("escape")  # the table has focus: this clears the filter
+    await wait_for(pilot, lambda: queue.query_one("#filter").value == "")

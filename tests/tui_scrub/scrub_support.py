@@ -73,3 +73,65 @@ def scrub_screen(app) -> ScrubScreen:
 
 def statuses(screen: ScrubScreen) -> dict[str, str]:
     return {s.name: s.status.value for s in screen.session.wf.steps}
+
+
+# -- The whole app over the demo data, from the queue (test_scrub_every_demo_issue.py) --------
+
+DEMO_SECTION_QUERY = "repo:pytorch/pytorch is:issue is:open"
+
+
+def demo_queue_config(tmp: Path) -> dict:
+    """``Config`` keyword arguments: one "All open" section, this interpreter (torch where it
+    is installed) as the ``local`` runner, and a ``[scrub]`` table: sandboxed where
+    bubblewrap is usable (unsandboxed allowed elsewhere), repros saved under ``tmp``."""
+    import sys
+
+    from core.models import QueueSection
+
+    return {
+        "sections": (QueueSection("All open", DEMO_SECTION_QUERY),),
+        "extra": {
+            "runners": {"local": {"python": sys.executable}},
+            "scrub": {"repro_dir": str(tmp / "repros"), "sandbox": "auto", "allow_unsandboxed": True, "timeout_s": 120},
+        },
+    }
+
+
+def queue_app(wb) -> TriagedeckApp:
+    """The real app, queue first, fixed clock, no browser."""
+    app = TriagedeckApp(wb, clock=lambda: NOW, open_url=lambda url: True)
+    app.animation_level = "none"
+    return app
+
+
+async def wait_until(pilot, predicate, timeout: float = 30.0) -> None:
+    import asyncio
+
+    loop = asyncio.get_running_loop()
+    deadline = loop.time() + timeout
+    while not predicate():
+        if loop.time() > deadline:
+            raise AssertionError("condition not reached in time")
+        await pilot.pause(0.02)
+
+
+async def scrub_from_queue(pilot, number: int) -> ScrubScreen:
+    """Queue → ``/`` + the number + Enter → Enter (the issue) → ``S`` (the scrub screen)."""
+    from tui.screens.issue import IssueScreen
+    from tui.screens.queue import QueueScreen
+
+    queue = pilot.app.screen
+    assert isinstance(queue, QueueScreen), queue
+    await wait_until(pilot, lambda: len(queue.model.issues) > 0 and not queue._loading)
+    await pilot.press("slash", *str(number), "enter")
+    table = queue.table
+    for _ in range(len(queue.model)):
+        if table.current_issue is not None and table.current_issue.number == number:
+            break
+        await pilot.press("j")
+    assert table.current_issue is not None and table.current_issue.number == number, f"#{number} not in the queue"
+    await pilot.press("enter")
+    await wait_until(pilot, lambda: isinstance(pilot.app.screen, IssueScreen) and pilot.app.screen.thread is not None)
+    await pilot.press("S")
+    await settle(pilot)
+    return scrub_screen(pilot.app)
