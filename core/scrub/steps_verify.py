@@ -159,6 +159,26 @@ class VerifySteps(SessionBase):
             self.wf.put("outcome", "reproduces")
             self.wf.done(step, verdict["summary"])
             return
+        if kind is VerdictKind.PASSES and not flaky and (expected is None or expected.empty):
+            # Nothing to look for: a wrong value, a warning or slowness also exits 0, so a clean
+            # exit alone never says "fixed". The maintainer reads the output and decides.
+            answer = self._answer("judge_pass")
+            if answer is None:
+                self.wf.ask(step, "judge_pass",
+                            f"The repro exits 0 in {len(kinds)} run(s), and the report names no error to look for "
+                            "(a wrong value, a warning, slowness?). Read the output: is the bug still there?",
+                            ("still_buggy", "fixed", "stop"), {"verdict": verdict})
+                return
+            if answer["choice"] == "still_buggy":
+                self.wf.put("outcome", "reproduces")
+                self.wf.done(step, "exits 0, and the maintainer judged the output: the bug is still there")
+                return
+            if answer["choice"] == "stop":
+                yield self._stop_with_plan(step, "exits 0; no reported error to compare with, so no conclusion")
+                return
+            self.wf.put("outcome", "fixed")
+            self.wf.done(step, f"passes in {len(kinds)} run(s), and the maintainer judged the output fixed")
+            return
         if kind is VerdictKind.PASSES and not flaky:
             self.wf.put("outcome", "fixed")
             self.wf.done(step, f"passes in {len(kinds)} run(s): the bug may be fixed")

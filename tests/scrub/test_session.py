@@ -229,3 +229,35 @@ async def test_the_drafted_comment_can_be_edited_before_posting(tmp_path):
     again = ScrubSession.resume(store.sessions, "pytorch/pytorch", 4242, options(tmp_path))
     assert again.plan == plan and again.data["report"]["comment"].startswith("Still fails here.")
     store.close()
+
+
+def _warning_only_thread(number: int = 4343) -> IssueThread:
+    body = ("### 🐛 Describe the bug\n\nThe mean comes out slightly wrong, I expected 2.0 exactly.\n\n"
+            "```python\nvalues = [1.0, 2.0, 3.0]\nprint(sum(values) / len(values) + 1e-9)\n```\n")
+    issue = Issue("pytorch/pytorch", number, "mean is slightly off", "open", "someone", "NONE",
+                  NOW - timedelta(days=3), NOW - timedelta(days=3), body=body)
+    return IssueThread(issue)
+
+
+@pytest.mark.parametrize(("choice", "outcome", "step_status"), [
+    ("still_buggy", "reproduces", "done"), ("fixed", "fixed", "done"), ("stop", None, "stopped")])
+async def test_a_clean_exit_with_no_reported_error_is_the_maintainers_call(tmp_path, choice, outcome, step_status):
+    store = Store(tmp_path / "s.sqlite3")
+    thread = _warning_only_thread()
+    session = ScrubSession.start(store.sessions, "pytorch/pytorch", 4343, options(tmp_path), fetch=lambda: _same(thread))
+    await drive(session)
+    assert session.data.get("expected") in (None, {})  # the report names no error
+    session.choose("safety", "run")
+    await drive(session)
+    # exit 0 alone never concludes "fixed": the output is shown and the maintainer judges it
+    assert session.gate is not None and session.gate.id == "judge_pass", session.gate
+    assert session.data.get("outcome") is None
+    session.choose("judge_pass", choice)
+    await drive(session)
+    assert session.data.get("outcome") == outcome
+    assert session.wf.status("reproduce").value == step_status
+    if choice == "still_buggy":
+        assert session.plan.comments[0].startswith("This issue still reproduces") and not session.plan.closes
+    if choice == "fixed":
+        assert "no longer reproduces" in session.plan.comments[0]
+    store.close()

@@ -96,6 +96,7 @@ def answer(gate, number: int) -> str:
         "recent_verification": "v",  # re-verify
         "different_error": "t",  # report as is
         "timeout": "x",
+        "judge_pass": "x",  # exits 0 with nothing to look for: no conclusion here
         "trivial_fix": "n",
         "accept_minimized": "n",
     }[gate.id]

@@ -27,6 +27,7 @@ CLI_DEFAULTS = {
     "trivial_fix": "decline",
     "different_error": "report",
     "timeout": "stop",
+    "judge_pass": "stop",  # a clean exit with no reported error is the maintainer's call
     "missing_packages": "stop",
 }
 

@@ -39,7 +39,7 @@ from .keys import ScrubChecks, bindings
 
 TABS = ("issue", "repro", "bisect", "diff", "report")
 # Gates whose evidence lives in a tab: the tab is brought up when the gate opens.
-GATE_TABS = {"safety": "repro", "different_error": "repro", "timeout": "repro", "missing_packages": "repro",
+GATE_TABS = {"safety": "repro", "different_error": "repro", "timeout": "repro", "judge_pass": "repro", "missing_packages": "repro",
              "trivial_fix": "diff", "accept_minimized": "diff", "duplicate": "issue", "close_stale": "issue",
              "recent_verification": "issue"}
 

@@ -25,6 +25,7 @@ GATE_KEYS: dict[str, str] = {
     "report": "t", "hang_is_the_bug": "h",
     "accept": "y", "reject": "n",
     "apply": "y", "decline": "n",
+    "still_buggy": "b", "fixed": "f",
 }
 LABELS: dict[str, str] = {
     "run": "run it", "edit": "edit the repro", "skip": "skip running", "duplicate": "duplicate",
@@ -32,9 +33,10 @@ LABELS: dict[str, str] = {
     "recheck": "recheck (after you installed them)", "stop": "stop", "reverify": "re-verify",
     "skip_to_minimize": "skip to minimization", "report": "report as is", "hang_is_the_bug": "the hang is the bug",
     "accept": "accept", "reject": "reject", "apply": "apply the fix", "decline": "decline",
+    "still_buggy": "the bug is still there", "fixed": "fixed",
 }
 # Letters no gate option uses and the screen does not bind (digits switch tabs).
-_FALLBACK = "fiuwz"
+_FALLBACK = "iuwz"
 _ALL_KEYS = sorted(set(GATE_KEYS.values()) | set(_FALLBACK))
 
 
