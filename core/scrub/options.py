@@ -35,7 +35,7 @@ class ScrubOptions:
     allow_unsandboxed: bool = False
     confirm_runs: int = 3
     flaky_runs: int = 5
-    bisect_k: int = 2
+    bisect_k: int = 3  # parallel probes per round (the issue: 2-3; benchmarks/bisect_parallel.py measures 3)
     repro_dir: Path = field(default_factory=lambda: Path(tempfile.gettempdir()))
     checkout: Path | None = None
     signature: str = "Analysis done with triagedeck."
@@ -51,7 +51,7 @@ class ScrubOptions:
             "timeout_s": float(scrub.get("timeout_s", 120.0)),
             "sandbox": str(scrub.get("sandbox", "auto")),
             "allow_unsandboxed": bool(scrub.get("allow_unsandboxed", False)),
-            "bisect_k": int(scrub.get("bisect_probes", 2)),
+            "bisect_k": int(scrub.get("bisect_probes", 3)),
             "checkout": config.pytorch_checkout,
             "signature": config.signature,
             "extra": dict(config.extra),
