@@ -189,7 +189,7 @@ train.py FAILED
 """,
         expect=expect(
             kind="bug", repro_author="fatima-zahra-b", repro_source="body", repro_env="cpu_torch", launcher="torchrun",
-            reproduces=None, error_class="RuntimeError",
+            reproduces=True, error_class="RuntimeError",
             error_match="DistributedDataParallel is not needed when a module doesn't have any parameter",
             dist=dist("classified", PAR, ["module: ddp"]),
         ),

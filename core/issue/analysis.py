@@ -83,7 +83,16 @@ _MASTER_RE = re.compile(r"MASTER_ADDR['\"]?\s*(?:\]\s*=|=|,)\s*['\"]([^'\"]*)['\
 _LOCAL_HOSTS = {"", "localhost", "127.0.0.1", "0.0.0.0", "::1"}
 _URL_RE = re.compile(r"\b(?:https?|ftp|s3|gs)://[^\s'\"<>)]+")
 _DATA_EXT = re.compile(r"\.(?:pt|pth|bin|ckpt|safetensors|pkl|pickle|npy|npz|csv|json|jsonl|parquet|h5|hdf5|onnx|png|jpe?g|txt|tar|zip|gz|mp4|wav)$", re.I)
-_TORCHRUN_RE = re.compile(r"(?:^|[\s`])(?:torchrun|python[\d.]*\s+-m\s+torch\.distributed\.(?:run|launch))\b.*", re.M)
+# A command, not a mention: the launcher followed by an option or a script.
+_TORCHRUN_RE = re.compile(
+    r"(?:^|[\s`$])(?:torchrun|python[\d.]*\s+-m\s+torch\.distributed\.(?:run|launch))[ \t]+(?:-|[\w./-]+\.py\b).*", re.M
+)
+_MESH_SHAPE_RE = re.compile(r"init_device_mesh\([^()]*?\(\s*(\d+(?:\s*,\s*\d+)*)\s*,?\s*\)|mesh_shape\s*=\s*\(\s*(\d+(?:\s*,\s*\d+)*)")
+_STAGES_RE = re.compile(r"PipelineStage\(\s*[^,()]+,\s*[^,()]+,\s*(\d+)\b|\bnum_stages\s*=\s*(\d+)")
+_WORLD_EQ_RE = re.compile(r"(?:world_size|get_world_size\(\))\s*==\s*(\d+)")
+_RANK_K_RE = re.compile(r"\brank\s*==\s*(\d+)|\b(?:src|dst|peer)\s*=\s*(\d+)")
+_RANK_BRANCH_RE = re.compile(r"\bif\s+(?:dist\.get_rank\(\)|rank)\s*==\s*0\b[^\n]*(?:\n[ \t]+[^\n]*)*\n[ \t]*else\b|"
+                             r"\bif\s+(?:dist\.get_rank\(\)|rank)\s*==\s*0\s+else\b|\bif\s+rank\s*==\s*0\s+else\b")
 _NEEDS_RANKS_RE = re.compile(r"\bworld_size\s*==\s*[2-9]|\brank\s*==\s*[1-9]|\b(?:src|dst|peer)\s*=\s*[1-9]")
 _DESCRIBED_RE = re.compile(
     r"\b(?:error|exception|traceback|crash(?:es|ed)?|segfault|fails?|failed|raises?|expected|wrong|incorrect|"
@@ -178,6 +187,23 @@ def _max_int(rx: re.Pattern[str], text: str) -> int:
     return max(values, default=0)
 
 
+def ranks_needed(code: str) -> int:
+    """How many ranks the code itself needs to do what it was written for (1 when nothing says more):
+    a device-mesh shape, pipeline stages, ``world_size == N``, ``rank == K``, a rank-0/else branch."""
+    needed = 1
+    for m in _MESH_SHAPE_RE.finditer(code):
+        dims = [int(d) for d in (m.group(1) or m.group(2)).replace(" ", "").split(",") if d]
+        product = 1
+        for d in dims:
+            product *= max(d, 1)
+        needed = max(needed, product)
+    needed = max(needed, _max_int(_STAGES_RE, code), _max_int(_WORLD_EQ_RE, code))
+    needed = max(needed, max((int(a or b) + 1 for a, b in _RANK_K_RE.findall(code)), default=1))
+    if _RANK_BRANCH_RE.search(code):
+        needed = max(needed, 2)
+    return needed
+
+
 def _launcher(code: str, shell_text: str, tree: ast.Module | None) -> Launcher | None:
     uses_spawn = re.search(r"\b(?:mp|multiprocessing|torch\.multiprocessing)\.(?:spawn|start_processes)\(|\bspawn\(", code)
     if uses_spawn:
@@ -189,12 +215,21 @@ def _launcher(code: str, shell_text: str, tree: ast.Module | None) -> Launcher |
     if not (reported or distributed):
         return None
     nproc = max(_max_int(_NPROC_RE, shell_text), 1)
-    keep = nproc > 1 and _NEEDS_RANKS_RE.search(code) is not None
-    n = nproc if keep else 1
+    needed = ranks_needed(code)
+    keep = nproc > 1 and (needed > 1 or _NEEDS_RANKS_RE.search(code) is not None)
+    n = max(needed, nproc if keep else 1)
     command = ("torchrun", "--standalone", f"--nproc_per_node={n}", "{file}")
+    why = f"the code needs {needed} ranks" if needed > 1 else ""
     if reported:
         note = f"reported as: {reported.group(0).strip()[:200]}"
-        note += "; it relies on several ranks, so the reported count is kept" if keep else "; run with one process"
+        if keep:
+            note += "; it relies on several ranks, so the reported count is kept"
+        elif n > 1:
+            note += f"; {why}"
+        else:
+            note += "; run with one process"
+    elif n > 1:
+        note = f"calls init_process_group without spawning workers: run under torchrun; {why}"
     else:
         note = "calls init_process_group without spawning workers: run under torchrun with one process"
     return Launcher("torchrun", command, note)

@@ -1,9 +1,10 @@
 """The reported error signature, and matching a run's output against it.
 
 A signature is an exception class plus a distinctive piece of its message, or a signal for
-crashes. Volatile parts (addresses, temp paths, PIDs, timings, line numbers) are replaced
-by placeholders before choosing the substring, and output is normalised the same way
-before matching, so a signature survives a re-run on another machine.
+crashes. Volatile parts (addresses, paths, PIDs, timings, line numbers, library versions,
+tensor sizes) are replaced by placeholders before choosing the substring, and output is
+normalised the same way before matching, so a signature survives a re-run on another machine
+or of a minimised repro.
 """
 
 from __future__ import annotations
@@ -18,17 +19,35 @@ from core.text import strip_ansi
 
 _VOLATILE = (
     (re.compile(r"\b0x[0-9a-fA-F]+\b"), "<ADDR>"),
+    # Before the path rules, which stop at ``:``: ``NCCLUtils.cpp:77`` keeps no bare ``77``.
+    (re.compile(r"(\.(?:pyx?|cpp|cc|cxx|c|cu|cuh|h|hpp))(?::\d+)+"), r"\1:<LINE>"),
     (re.compile(r"(?:/private)?/(?:tmp|var/folders|var/tmp|dev/shm)(?:/[^\s'\"()\[\]{},:;]*)?"), "<PATH>"),
     (re.compile(r"[A-Za-z]:\\Users\\[^\s'\"]*\\Temp\\[^\s'\"]*", re.I), "<PATH>"),
+    # Any other absolute (or ``../``) path: install prefixes and build roots differ between
+    # machines (``/pytorch/torch/csrc/...`` in a wheel, ``../torch/csrc`` in older builds,
+    # ``/home/u/venv/...`` on the reporter's box). Not after a word, ``.``, ``:`` or ``/``,
+    # so ``a/b``, ``1/2`` and URLs stay.
+    (re.compile(r"(?<![\w.:/~<>-])(?:~|\.\.?)?(?:/[\w.+@-]+){2,}/?(?::\d+)*"), "<PATH>"),
+    (re.compile(r"\b[A-Za-z]:\\(?:[\w.+@-]+\\)*[\w.+@-]+"), "<PATH>"),
     (re.compile(r"\b(?:pid|PID|Pid)\s*[=:]?\s*\d+\b|\bprocess (?:id )?\d+\b"), "<PID>"),
     (re.compile(r"\b\d{4}-\d\d-\d\d[ T]\d\d:\d\d:\d\d(?:[.,]\d+)?\b"), "<TIME>"),
     (re.compile(r"\b\d{1,2}:\d\d:\d\d(?:\.\d+)?\b"), "<TIME>"),
+    # Library versions (``NCCL version 2.21.5``, ``2.13.0+cu128``) change with every install.
+    (re.compile(r"\b[Vv]ersion:?\s*v?\d+(?:\.\d+)+[\w.+-]*|\bv?\d+\.\d+\.\d+[\w.+-]*"), "<VER>"),
     (re.compile(r"\b\d+(?:\.\d+)?\s*(?:ms|us|µs|ns|s|sec|secs|seconds|milliseconds|microseconds|min|mins|minutes)\b"), "<TIME>"),
     (re.compile(r"\bline \d+\b"), "line <LINE>"),
-    (re.compile(r"(\.pyx?|\.cpp|\.cu|\.h|\.cc)(?::\d+)+"), r"\1:<LINE>"),
+    # Tensor sizes: a minimised repro shrinks them (and may drop dimensions) while the words
+    # around them stay. Lists of two or more numbers (``[8, 1, 28, 28]``, ``(4, 5)``), a lone
+    # ``[8]`` that is not an index (``ids[0]`` is), and ``4x64`` shapes.
+    (re.compile(
+        r"\[\s*-?\d+(?:\s*,\s*-?\d+)+\s*,?\s*\]|(?<!\w)\[\s*-?\d+\s*\]|(?<!\w)\[\s*\](?=\))"
+        r"|(?<!\w)\(\s*-?\d+(?:\s*,\s*-?\d+)+\s*,?\s*\)|(?<!\w)\(\s*-?\d+\s*,\s*\)|\b\d+(?:x\d+)+\b"
+    ), "<SIZE>"),
 )
 _RANK_PREFIX = re.compile(r"^\[(?:rank|default)\d+\]:\s?", re.M)
-_PLACEHOLDER = re.compile(r"<(?:ADDR|PATH|PID|TIME|LINE)>")
+# Split keeping each placeholder, so the pieces between sizes can be told apart from the rest.
+_PLACEHOLDER = re.compile(r"(<(?:ADDR|PATH|PID|TIME|LINE|VER|SIZE)>)")
+_SIZE = "<SIZE>"
 _NUMBER_TOKEN = re.compile(r"^[\[(]?-?\d+(?:\.\d+)?[\])]?[,:;.]?$")
 _MAX_SUBSTRING = 120
 SIGNAL_NAMES = {4: "SIGILL", 6: "SIGABRT", 7: "SIGBUS", 8: "SIGFPE", 9: "SIGKILL", 11: "SIGSEGV"}
@@ -43,14 +62,16 @@ def normalise(text: str) -> str:
 
 
 def _good(fragment: str) -> bool:
-    return len(fragment.split()) >= 3 and len(fragment) >= 15
+    """Enough words to be specific; a source path (``torch/csrc/x/y.cpp``) is not a word."""
+    words = [w for w in fragment.split() if w.count("/") < 2]
+    return len(words) >= 3 and len(" ".join(words)) >= 15
 
 
 _DANGLING = {"at", "in", "of", "on", "from", "for", "to", "with", "by", "is", "was", "and", "or", "the"}
 
 
 def _trim(fragment: str) -> str:
-    fragment = fragment.strip(" \t,;").rstrip(" ([{,;:=")
+    fragment = fragment.strip(" \t,;").lstrip(":)]} ").rstrip(" ([{,;:=")
     words = fragment.split(" ")
     while len(words) > 3 and words[-1].lower() in _DANGLING:
         words.pop()
@@ -78,19 +99,58 @@ def _cut_at_numbers(fragment: str) -> str:
 _OBJECT_TAIL = re.compile(r":\s+[A-Za-z_]\w*\(")
 
 
+def _core(fragment: str) -> str:
+    """What a fragment says, without edge punctuation and dangling words: ``NCCL error in:``
+    (a lead-in to a source location) says only ``NCCL error``."""
+    words = fragment.strip(" \t,;:").rstrip(" ([{,;:=").split()
+    while words and words[-1].lower() in _DANGLING:
+        words.pop()
+    return " ".join(words)
+
+
+def _drop_label(fragment: str) -> str:
+    """Drop a short last clause that only names the volatile value after it (``..., NCCL``
+    before ``version 2.21.5``), when enough precedes it."""
+    head, sep, last = fragment.rstrip().rpartition(", ")
+    return head if sep and len(last.split()) <= 2 and _good(_core(head)) else fragment
+
+
+def _words(fragment: str) -> int:
+    return sum(1 for w in fragment.split() if any(c.isalpha() for c in w))
+
+
 def distinctive_substring(message: str) -> str | None:
-    """The most specific stable piece of an error message, or None if nothing is left."""
+    """The most specific stable piece of an error message, or None if nothing is left.
+
+    The message is cut at its volatile parts. The first piece with enough words wins, since
+    what follows an address, path or pid is usually only more location. Tensor sizes are the
+    exception: they sit inside the sentence (``weight of size [16, 3, 3, 3], expected
+    input[8, 1, 28, 28] to have 3 channels, but got 1 ...``), so among the pieces between sizes
+    the one with the most words is taken, which is the message's own statement rather than
+    the template's lead-in.
+    """
     norm = normalise(message)
     tail = _OBJECT_TAIL.search(norm)
     if tail and _good(norm[: tail.start()]):
         norm = norm[: tail.start()]  # "...timeout: WorkNCCL(SeqNum=..." - the repr is volatile
-    fragments = [f.strip(" '\"`") for f in _PLACEHOLDER.split(norm)]
-    fragments = [f for f in fragments if f.strip(" :,.;()[]'\"")]
+    parts = _PLACEHOLDER.split(norm)
+    segments: list[list[str]] = [[]]
+    for k in range(0, len(parts), 2):
+        after = parts[k + 1] if k + 1 < len(parts) else None
+        frag = parts[k].strip(" '\"`")
+        if after is not None:
+            frag = _drop_label(frag)
+        if frag.strip(" :,.;()[]'\""):
+            segments[-1].append(frag)
+        if after is not None and after != _SIZE:
+            segments.append([])
+    fragments = [f for seg in segments for f in seg]
     if not fragments:
         return None
-    for frag in fragments:
-        if _good(frag):
-            return _trim(_cut_at_numbers(frag))
+    for seg in segments:
+        good = [_trim(_cut_at_numbers(f)) for f in seg if _good(_core(f))]
+        if good:
+            return max(good, key=_words)
     return _trim(max(fragments, key=len))
 
 

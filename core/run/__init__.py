@@ -6,6 +6,7 @@ from .environment import RunEnvironment, SshHost, conda_env, local_env, parse_en
 from .events import OutputLine, RunEvent, RunFinished, RunStarted, event_to_json
 from .flaky import FlakinessReport, RunOutcome, run_repeated
 from .handle import RunHandle
+from .launch import LauncherError, RunLauncher, launcher_from_analysis, parse_launcher
 from .local import LocalRunner, RunnerError
 from .probe import EnvironmentProbe, probe_environment
 from .result import Runner, RunResult, collect
@@ -16,10 +17,10 @@ from .ssh import SshRunner
 from .verdict import Verdict, VerdictKind, judge, judge_result
 
 __all__ = [
-    "CondaEnv", "CondaRunner", "EnvironmentProbe", "FlakinessReport", "LocalRunner", "OutputLine",
-    "RunEnvironment", "RunEvent", "RunFinished", "RunHandle", "RunOutcome", "RunResult", "RunSpec",
+    "CondaEnv", "CondaRunner", "EnvironmentProbe", "FlakinessReport", "LauncherError", "LocalRunner", "OutputLine",
+    "RunEnvironment", "RunEvent", "RunFinished", "RunHandle", "RunLauncher", "RunOutcome", "RunResult", "RunSpec",
     "RunStarted", "Runner", "RunnerError", "SandboxUnavailable", "SeedOptions", "SshHost", "SshRunner",
     "Verdict", "VerdictKind", "collect", "conda_env", "discover_conda_envs", "event_to_json", "judge",
-    "judge_result", "local_env", "parse_env_list", "parse_environment", "probe_environment",
+    "judge_result", "launcher_from_analysis", "local_env", "parse_env_list", "parse_environment", "parse_launcher", "probe_environment",
     "run_repeated", "runner_for", "sandbox_status",
 ]

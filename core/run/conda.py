@@ -29,7 +29,7 @@ class CondaRunner(SubprocessRunner):
             raise RunnerError("a conda run needs an environment name")
         exe = shutil.which(spec.env.conda_exe) or spec.env.conda_exe
         prefix = [exe, "run", "-n", spec.env.conda_env, "--no-capture-output", "python"]
-        return python_argv(prefix, script, spec.args, spec.seed.seed, wrapper)
+        return python_argv(prefix, script, spec.args, spec.seed.seed, wrapper, spec.launcher)
 
     def via_wrapper(self, sandboxed: bool) -> bool:
         return True

@@ -130,9 +130,10 @@ class SubprocessRunner:
 
 
 class LocalRunner(SubprocessRunner):
-    """``python FILE`` with the environment's interpreter."""
+    """``python FILE`` with the environment's interpreter (``python -m torch.distributed.run
+    ... FILE`` under the torchrun launcher: the same interpreter, never a PATH ``torchrun``)."""
 
     def command(self, spec: RunSpec, script: str, wrapper: str | None) -> list[str]:
         python = spec.env.python
         resolved = shutil.which(python) or python
-        return python_argv([resolved], script, spec.args, spec.seed.seed, wrapper)
+        return python_argv([resolved], script, spec.args, spec.seed.seed, wrapper, spec.launcher)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from .launch import PYTHON, RunLauncher
+
 WRAPPER_NAME = "_triagedeck_seeded.py"
 
 # argv: SEED SCRIPT [ARGS...]. Seeds random, then numpy and torch when the script mentions them
@@ -32,8 +34,18 @@ runpy.run_path(script, run_name="__main__")
 '''
 
 
-def python_argv(python: list[str], script: str, args: tuple[str, ...], seed: int | None, wrapper: str | None) -> list[str]:
-    """``python script args`` or, with a seed, ``python wrapper SEED script args``."""
+def python_argv(
+    python: list[str],
+    script: str,
+    args: tuple[str, ...],
+    seed: int | None,
+    wrapper: str | None,
+    launcher: RunLauncher = PYTHON,
+) -> list[str]:
+    """``python script args`` or, with a seed, ``python wrapper SEED script args``; under
+    torchrun ``python -m torch.distributed.run --standalone --nproc_per_node=N`` comes
+    before the script (each worker then runs the wrapper, which seeds and runs the script)."""
+    head = [*python, *launcher.python_args()]
     if seed is None or wrapper is None:
-        return [*python, script, *args]
-    return [*python, wrapper, str(seed), script, *args]
+        return [*head, script, *args]
+    return [*head, wrapper, str(seed), script, *args]

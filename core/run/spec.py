@@ -9,6 +9,7 @@ from typing import Literal, Mapping
 from core.text import safe_filename
 
 from .environment import RunEnvironment, local_env
+from .launch import PYTHON, RunLauncher
 
 SandboxMode = Literal["auto", "on", "off"]
 DEFAULT_TIMEOUT_S = 120.0
@@ -34,7 +35,8 @@ class SeedOptions:
 class RunSpec:
     """A script (a path, or its source text) plus how and where to run it.
 
-    ``allow_unsandboxed`` lets ``sandbox="auto"`` fall back to an unsandboxed run when
+    ``launcher`` says how the script starts (``python FILE`` or under torchrun), always with
+    the target environment's interpreter. ``allow_unsandboxed`` lets ``sandbox="auto"`` fall back to an unsandboxed run when
     bubblewrap is unusable; without it that case raises :class:`SandboxUnavailable`.
     """
 
@@ -48,6 +50,7 @@ class RunSpec:
     seed: SeedOptions = field(default_factory=SeedOptions)
     # Name of the file in the scratch dir when ``script`` is source text.
     script_name: str = "repro.py"
+    launcher: RunLauncher = PYTHON
 
     def source(self) -> str:
         """The script's source text."""

@@ -130,7 +130,7 @@ class SshRunner:
             if spec.seed.seed is not None:
                 wrapper = f"{remote_dir}/{WRAPPER_NAME}"
                 await self._upload(conn, wrapper, WRAPPER_SOURCE)
-            argv = python_argv([host.python], script, spec.args, spec.seed.seed, wrapper)
+            argv = python_argv([host.python], script, spec.args, spec.seed.seed, wrapper, spec.launcher)
             marker = new_marker()
             env = {"PYTHONUNBUFFERED": "1", MARKER_VAR: marker, **spec.extra_env}
             if spec.seed.hash_seed is not None:

@@ -89,6 +89,68 @@ def find_errors(lines: Sequence[str]) -> list[ObservedError]:
     ]
 
 
+# torchrun's own report of failed workers: its traceback ends in ChildFailedError, followed by
+# a summary per failed rank ("exitcode  : -11 (pid: 123)"). The bug is in the worker's output
+# above it (rank-prefixed tracebacks), so the wrapper error never stands for the run's error.
+_LAUNCHER_WRAPPER = re.compile(r"(?:^|\.)ChildFailedError$")
+_ROOT_CAUSE = re.compile(r"^\s*Root Cause\b")
+_ROOT_RANK = re.compile(r"^\s*rank\s*:\s*(\d+)\b")
+_ROOT_EXITCODE = re.compile(r"^\s*exitcode\s*:\s*(-?\d+)\b")
+
+
+def is_launcher_wrapper(error: ObservedError) -> bool:
+    """Whether ``error`` is torchrun's summary of failed workers rather than a worker's own error."""
+    return _LAUNCHER_WRAPPER.search(error.exception_class) is not None
+
+
+@dataclass(frozen=True, slots=True)
+class RootCause:
+    """torchrun's "Root Cause (first observed failure)": the rank and how it exited."""
+
+    rank: int | None
+    exitcode: int | None
+
+    @property
+    def signal(self) -> int | None:
+        return -self.exitcode if self.exitcode is not None and self.exitcode < 0 else None
+
+
+def root_cause(lines: Sequence[str], errors: Sequence[ObservedError]) -> RootCause | None:
+    """The first failed worker named in torchrun's failure summary, or None without one.
+
+    Only the root-cause block counts: the "Failures" block above it lists the workers torchrun
+    itself stopped afterwards (SIGTERM), which say nothing about the bug.
+    """
+    wrapper = next((e for e in reversed(errors) if is_launcher_wrapper(e)), None)
+    if wrapper is None:
+        return None
+    rank = exitcode = None
+    in_root = False
+    for line in lines[wrapper.line_index :]:
+        if _ROOT_CAUSE.match(line):
+            in_root = True
+        elif in_root and rank is None and (m := _ROOT_RANK.match(line)):
+            rank = int(m.group(1))
+        elif in_root and (m := _ROOT_EXITCODE.match(line)):
+            exitcode = int(m.group(1))
+            break
+    return RootCause(rank, exitcode) if in_root else None
+
+
+def worker_errors(errors: Sequence[ObservedError], lines: Sequence[str] = ()) -> list[ObservedError]:
+    """``errors`` without torchrun's wrapper (kept when it is the only error seen); the
+    root-cause rank's own errors (``[rankN]:`` lines) last, so they stand for the run."""
+    own = [e for e in errors if not is_launcher_wrapper(e)]
+    if not own:
+        return list(errors)
+    cause = root_cause(lines, errors) if lines else None
+    if cause is not None and cause.rank is not None:
+        prefix = f"[rank{cause.rank}]:"
+        mine = [e for e in own if lines[e.line_index].lstrip().startswith(prefix)]
+        own = [e for e in own if e not in mine] + mine
+    return own
+
+
 def class_matches(expected: str, observed: str) -> bool:
     """``torch._dynamo.exc.Unsupported`` matches ``Unsupported`` and vice versa."""
     return same_class(expected, observed)
@@ -135,10 +197,15 @@ def _lines_matching(lines: Sequence[str], pattern: re.Pattern[str], limit: int =
     return [line for line in lines if pattern.search(line)][:limit]
 
 
+# "UserWarning: Failed to initialize NumPy: No module named 'numpy'" or a FutureWarning saying
+# something "is deprecated" is noise printed by a run that failed for another reason.
+_WARNING_LINE = re.compile(r"\b[A-Z]\w*Warning\b:|^\s*warnings\.warn\(")
+
+
 def setup_hint(error: ObservedError | None, lines: Sequence[str]) -> tuple[str | None, tuple[str, ...]]:
     """A hint when a failure looks like a setup problem rather than a different bug."""
     text_lines = [error.line] if error else []
-    text_lines += [line for line in lines[-200:] if line not in text_lines]
+    text_lines += [line for line in lines[-200:] if line not in text_lines and not _WARNING_LINE.search(line)]
     for line in text_lines:
         if _CUDA_MISSING.search(line):
             return "needs CUDA, which this environment does not have (CPU-only torch or no GPU): run it on a GPU host", (line,)
@@ -201,9 +268,16 @@ def judge(
     """The verdict of one run from its output lines and exit status."""
     lines = list(lines)
     errors = find_errors(lines)
-    last_error = errors[-1] if errors else None
+    # Under torchrun the run's error is the worker's, never the launcher's ChildFailedError.
+    own_errors = worker_errors(errors, lines)
+    last_error = own_errors[-1] if own_errors else None
     if signal is None and exit_code is not None and exit_code > 128:
         signal = exit_code - 128
+    worker = ""
+    if signal is None and exit_code:
+        cause = root_cause(lines, errors)
+        if cause is not None and cause.signal is not None:
+            signal, worker = cause.signal, " (a torchrun worker)"
     expecting = expected is not None and not expected.empty
 
     if timed_out:
@@ -218,7 +292,7 @@ def judge(
         if expected.signal is not None and signal == expected.signal:
             return Verdict(
                 VerdictKind.REPRODUCES,
-                f"reproduces: {crash_description(signal)}, as reported",
+                f"reproduces{worker}: {crash_description(signal)}, as reported",
                 _tail(lines),
                 observed=last_error,
             )
@@ -238,9 +312,10 @@ def judge(
         )
     if signal is not None:
         hint, hint_lines = setup_hint(last_error, lines)
+        status = f"torchrun exit status {exit_code}" if worker else f"exit status {128 + signal}"
         return Verdict(
             VerdictKind.CRASH,
-            f"crashed: {crash_description(signal)} (exit status {128 + signal})",
+            f"crashed{worker}: {crash_description(signal)} ({status})",
             tuple(dict.fromkeys([*hint_lines, *_tail(lines)])),
             hint=None if signal != _signal.SIGKILL else "killed with SIGKILL: check memory (the OOM killer) before concluding",
             observed=last_error,

@@ -13,6 +13,7 @@ from core.models import Issue, IssueThread, Trust, utcnow
 from core.run import (
     probe_environment,
 )
+from core.run.launch import RunLauncher, launcher_from_analysis
 from core.safety.trust import code_digest
 from core.text import safe_filename
 from core.workflow import Gate, Workflow
@@ -54,6 +55,12 @@ class SessionBase:
     def number(self) -> int:
         assert self.wf.issue is not None
         return self.wf.issue
+
+    def _launcher(self) -> RunLauncher:
+        """How the repro starts, from step 3's analysis (torchrun for a bare init_process_group
+        script or a reported torchrun command; python otherwise). Runs and bisection probes agree."""
+        doc = self.data.get("analysis") or {}
+        return launcher_from_analysis((doc.get("analysis") or {}).get("launcher"))
 
     @property
     def data(self) -> dict:

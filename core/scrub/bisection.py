@@ -32,6 +32,8 @@ from core.models import ErrorSignature
 from core.run import RunEnvironment, RunSpec, collect, conda_env, discover_conda_envs, judge_result, parse_environment, runner_for
 from core.run.conda import parse_env_list
 from core.run.environment import ssh_host_from_config
+from core.issue.analysis import analyze_repro
+from core.run.launch import RunLauncher, launcher_from_analysis
 from core.run.local import RunnerError
 from core.run.verdict import VerdictKind
 
@@ -194,12 +196,20 @@ def outcome_of(kind: VerdictKind) -> Outcome:
 
 
 def make_probe(code: str, expected: ErrorSignature | None, *, timeout_s: float, sandbox: str,
-               allow_unsandboxed: bool, log_dir: Path | None = None):
-    """The probe ``core.bisect.bisect`` calls for one version environment."""
+               allow_unsandboxed: bool, log_dir: Path | None = None, launcher: RunLauncher | None = None):
+    """The probe ``core.bisect.bisect`` calls for one version environment.
+
+    ``launcher`` (from the issue's analysis) says how each environment's own interpreter
+    starts the repro; without it, it is worked out from the code alone (a bare
+    ``init_process_group`` script runs under torchrun with one process).
+    """
+    if launcher is None:
+        launcher = launcher_from_analysis(analyze_repro(code).launcher)
 
     async def probe(ve: VersionEnv[RunEnvironment]) -> tuple[Outcome, str]:
         spec = RunSpec(code, env=ve.env, timeout_s=timeout_s, sandbox=sandbox,  # type: ignore[arg-type]
-                       allow_unsandboxed=allow_unsandboxed, extra_env={"PYTHONPATH": ""}, script_name="repro.py")
+                       allow_unsandboxed=allow_unsandboxed, extra_env={"PYTHONPATH": ""}, script_name="repro.py",
+                       launcher=launcher)
         result = await collect(runner_for(ve.env), spec, keep_lines=400, log_dir=log_dir)
         verdict = judge_result(result, expected)
         return outcome_of(verdict.kind), verdict.summary

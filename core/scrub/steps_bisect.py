@@ -81,7 +81,7 @@ class BisectSteps(SessionBase):
                     reported=claims["reported"], worked=claims["worked"])
                 probe = make_probe(self.code or "", _sig_from_json(self.data.get("expected")),
                                    timeout_s=self.options.timeout_s, sandbox=self.options.sandbox,
-                                   allow_unsandboxed=self.options.allow_unsandboxed)
+                                   allow_unsandboxed=self.options.allow_unsandboxed, launcher=self._launcher())
                 result: BisectResult | None = None
                 async for event in bisect(envs, probe, direction=direction, k=self.options.bisect_k,  # type: ignore[arg-type]
                                           known=known):

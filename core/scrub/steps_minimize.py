@@ -52,6 +52,10 @@ class MinimizeSteps(SessionBase):
         if self.options.env.kind != "local":
             self.wf.skip(step, f"the minimizer runs locally only; original saved to {doc['original_path']}")
             return
+        if self._launcher().kind == "torchrun":
+            self.wf.skip(step, "the repro runs under torchrun, and the minimizer runs plain python: minimize it by hand; "
+                         f"original saved to {doc['original_path']}")
+            return
         answer = self._answer("minimize")
         if answer is None:
             self.wf.ask(step, "minimize", f"Minimize the repro ({lines} reducible lines)? The original is saved "

@@ -99,6 +99,9 @@ class VerifySteps(SessionBase):
             probe = await self._env_probe()
             yield Note(step, f"{self.options.env.name}: torch {probe.get('torch') or 'not importable'}, "
                              f"Python {probe.get('python') or '?'}")
+            launcher = self._launcher()
+            if launcher.is_torchrun:
+                yield Note(step, f"runs as: {launcher.label}" + (f" ({launcher.note})" if launcher.note else ""))
             outcomes: list[dict] = []
             verdicts: list[Verdict] = []
             planned = 1
@@ -107,7 +110,8 @@ class VerifySteps(SessionBase):
                 seeded = index > 0
                 spec = RunSpec(code, env=self.options.env, timeout_s=self.options.timeout_s,
                                sandbox=self.options.sandbox, allow_unsandboxed=self.options.allow_unsandboxed,  # type: ignore[arg-type]
-                               seed=SeedOptions(hash_seed=0 if seeded else None), script_name=f"repro_{self.number}.py")
+                               seed=SeedOptions(hash_seed=0 if seeded else None), script_name=f"repro_{self.number}.py",
+                               launcher=launcher)
                 results: list = []
                 try:
                     async for event in self._streamed_run(index, spec, expected, results):
@@ -139,6 +143,7 @@ class VerifySteps(SessionBase):
                 "torch": probe.get("torch"),
                 "python": probe.get("python"),
                 "env": self.options.env.name,
+                "launcher": launcher.to_json(),
                 "runs": outcomes,
                 "verdict": _verdict_json(main),
                 "flaky": flaky,

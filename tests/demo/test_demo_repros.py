@@ -31,9 +31,10 @@ def chosen_repro(number: int) -> str:
 
 
 def cases(env: str) -> list[int]:
+    """Runnable as a plain script (torchrun repros need the launcher: tests/demo/test_demo_launchers.py)."""
     return sorted(
         n for n, f in DEMO_EXPECTATIONS.items()
-        if f.get("repro_env") == env and f.get("reproduces") in (True, False)
+        if f.get("repro_env") == env and f.get("reproduces") in (True, False) and f.get("launcher") != "torchrun"
     )
 
 

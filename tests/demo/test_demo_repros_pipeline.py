@@ -18,6 +18,7 @@ from core.demo import DEMO_EXPECTATIONS, demo_dataset
 from core.issue.report import analyze_issue
 from core.issuefile import thread_from_json
 from core.run import RunSpec, VerdictKind, collect, judge_result, local_env, runner_for, sandbox_status
+from core.run.launch import launcher_from_analysis
 
 HAS_TORCH = importlib.util.find_spec("torch") is not None
 
@@ -61,7 +62,8 @@ async def test_demo_repro_runs_with_the_expected_verdict(number, tmp_path):
     script.write_text(chosen.code, encoding="utf-8")
     env = local_env(sys.executable)
     sandbox = "auto" if sandbox_status().usable else "off"
-    spec = RunSpec(script, env=env, timeout_s=300, sandbox=sandbox)
+    launcher = launcher_from_analysis(analysis.analysis.launcher)  # torchrun repros run under torchrun
+    spec = RunSpec(script, env=env, timeout_s=300, sandbox=sandbox, launcher=launcher)
     result = await collect(runner_for(env), spec, log_dir=tmp_path)
     verdict = judge_result(result, analysis.reported.signature)
 

@@ -121,3 +121,27 @@ async def test_probe_imports_of_a_failing_interpreter(tmp_path):
     fake.chmod(0o755)
     with pytest.raises(ImportProbeError, match="broken"):
         await probe_imports(str(fake), ["json"])
+
+
+@pytest.mark.parametrize(("code", "ranks"), [
+    ("mesh = init_device_mesh('cpu', (2, 2, 2), mesh_dim_names=('a', 'b', 'c'))", 8),
+    ("mesh = init_device_mesh('cuda', mesh_shape=(2, 4))", 8),
+    ("stage = PipelineStage(mod, rank, 2, torch.device('cpu'))", 2),
+    ("mod = A() if rank == 0 else B()", 2),
+    ("if rank == 0:\n    x = 1\nelse:\n    x = 2\n", 2),
+    ("assert dist.get_world_size() == 4", 4),
+    ("dist.send(t, dst=3)", 4),
+    ("dist.init_process_group('gloo')\nprint(dist.get_rank())", 1),
+])
+def test_ranks_the_code_itself_needs(code, ranks):
+    from core.issue.analysis import ranks_needed
+
+    assert ranks_needed(code) == ranks
+
+
+def test_the_launcher_runs_as_many_workers_as_the_code_needs_and_a_mention_is_not_a_command():
+    code = "import torch.distributed as dist\ndist.init_process_group('gloo')\nmesh = init_device_mesh('cpu', (2, 2))\n"
+    assert "--nproc_per_node=4" in analyze_repro(code).launcher.command
+    mention = analyze_repro("import torch.distributed as dist\ndist.init_process_group('gloo')\n",
+                            shell_text="`torchrun` reports it as a ChildFailedError, but the worker failed").launcher
+    assert mention.note.startswith("calls init_process_group")

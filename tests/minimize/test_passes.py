@@ -105,3 +105,13 @@ def test_measure_and_normalize():
     s = measure("import os\n\nx = os.sep  # c\n")
     assert (s.lines, s.nodes) == (2, 7)
     assert normalize("x=( 1 )") == "x = 1"
+
+
+def test_the_expected_message_survives_sizes_and_paths_the_minimizer_changes():
+    from core.minimize.oracle import Expectation
+
+    want = Expectation("RuntimeError", "expected input[8, 1, 28, 28] to have 3 channels, but got 1 channels instead")
+    assert want.judge("RuntimeError", "Given groups=1, weight of size [4, 3, 3, 3], expected input[1, 1, 2, 2] "
+                      "to have 3 channels, but got 1 channels instead", None, None)
+    assert not want.judge("RuntimeError", "expected input[1, 1, 2, 2] to have 2 channels, but got 1 channels instead",
+                          None, None)

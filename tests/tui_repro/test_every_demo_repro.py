@@ -52,12 +52,7 @@ CATEGORY_SHOWN = {"network": "network", "file_ops": "file outside tmp", "shell":
                   "env": "environment"}
 # Expectations the app does not meet yet, by scenario key → why. Kept strict: an entry that
 # starts to pass fails the test until it is removed here.
-KNOWN_GAPS: dict[str, str] = {
-    "dist_init_backend_error": "signature takes the 'NCCL error in: <file>' line, not 'unhandled system error'",
-    "dist_nccl": "signature takes the 'NCCL error in: <file>' line, not 'invalid usage'",
-    "cpu_conv_channels": "signature is cut to the generic 'Given groups=1, weight of size' before the "
-                         "distinctive 'expected input[8, 1, 28, 28] to have 3 channels, but got 1 channels'",
-}
+KNOWN_GAPS: dict[str, str] = {}
 
 _md = MarkdownIt("commonmark")
 _DATA = {i["number"]: i for i in demo_dataset()["issues"]}

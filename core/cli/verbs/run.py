@@ -8,11 +8,13 @@ from pathlib import Path
 from ...models import ErrorSignature
 from ...text import inert, one_line
 from ...run import (
+    LauncherError,
     OutputLine,
     RunSpec,
     SeedOptions,
     event_to_json,
     parse_environment,
+    parse_launcher,
     probe_environment,
     run_repeated,
     runner_for,
@@ -24,6 +26,9 @@ def register(sub, parents) -> None:
     p = sub.add_parser("run", parents=parents, help="run a repro script and judge the outcome (seed step 5)")
     p.add_argument("file", help="the repro script")
     p.add_argument("--env", default="local", metavar="ENV", help="local | local:/path/python | conda:NAME | ssh:HOST (default: local)")
+    p.add_argument("--launcher", default="python", metavar="L",
+                   help="python | torchrun | torchrun:N (python -m torch.distributed.run --standalone "
+                        "--nproc_per_node=N with the environment's interpreter; default python)")
     p.add_argument("--runs", type=int, default=1, metavar="N", help="run N times to assess flakiness (default 1)")
     p.add_argument("--timeout", type=float, default=120.0, metavar="S", help="seconds before the run's process tree is killed (default 120)")
     p.add_argument("--sandbox", choices=("auto", "on", "off"), default="auto", help="bubblewrap sandbox (auto: required when usable; off: explicit unsandboxed run)")
@@ -51,10 +56,16 @@ async def handle(args, ctx) -> int:
     if args.runs < 1:
         ctx.error("--runs must be at least 1")
         return 2
+    try:
+        launcher = parse_launcher(args.launcher)
+    except LauncherError as exc:
+        ctx.error(str(exc))
+        return 2
     env = parse_environment(args.env, ctx.config.extra.get("runners", {}))
     spec = RunSpec(
         path,
         env=env,
+        launcher=launcher,
         timeout_s=args.timeout,
         sandbox=args.sandbox,
         seed=SeedOptions(hash_seed=args.hash_seed, seed=args.seed),
@@ -74,6 +85,9 @@ async def handle(args, ctx) -> int:
             ctx.print(f"# {env.name}: Python {probe.python}, torch {torch}, CUDA {probe.torch_cuda or '-'}, "
                       f"GPU {probe.gpu or 'none'}")
 
+    if launcher.is_torchrun and not quiet and not streaming:
+        ctx.print(f"# runs as: {launcher.label}")
+
     def on_event(index: int, event) -> None:
         if streaming:
             ctx.emit_event({"run": index, **event_to_json(event)})
@@ -88,6 +102,7 @@ async def handle(args, ctx) -> int:
     summary = {
         "file": str(path),
         "environment": {"name": env.name, "key": env.key, "probe": probe.to_json() if probe else None},
+        "launcher": launcher.to_json(),
         "expected": None if _expected(args) is None else {
             "exception_class": args.expect_class, "message_substring": args.expect_match, "signal": args.expect_signal,
         },

@@ -15,15 +15,18 @@ from textual import work
 from textual.widgets import Log, Static
 
 from core.errors import TriagedeckError
+from core.issue.analysis import analyze_repro
 from core.models import ErrorSignature
 from core.run import (
     FlakinessReport,
     OutputLine,
     RunHandle,
+    RunLauncher,
     RunSpec,
     RunStarted,
     collect,
     judge_result,
+    launcher_from_analysis,
 )
 from core.run.flaky import RunOutcome
 
@@ -77,6 +80,14 @@ class ReproRun:
             return
         self._start(runs)
 
+    def run_launcher(self) -> RunLauncher:
+        """How the repro starts: the analysis' launcher for the chosen block, else worked out
+        from the code shown (another candidate)."""
+        a = self.analysis
+        if a is not None and a.analysis is not None and self.candidate is a.selection.selected:
+            return launcher_from_analysis(a.analysis.launcher)
+        return launcher_from_analysis(analyze_repro(self.current_code).launcher)
+
     def _spec(self) -> RunSpec:
         return RunSpec(
             self.current_code,
@@ -85,6 +96,7 @@ class ReproRun:
             sandbox=self.sandbox,
             allow_unsandboxed=self.allow_unsandboxed,
             script_name=f"repro_{self.number}.py",
+            launcher=self.run_launcher(),
         )
 
     def log_dir(self) -> Path:

@@ -19,6 +19,7 @@ from core.models import Trust
 from core.run.drive import signal_name
 from core.run.environment import RunEnvironment
 from core.run.flaky import FlakinessReport, RunOutcome
+from core.run.launch import launcher_from_analysis
 from core.run.verdict import Verdict, VerdictKind
 from core.safety.rules import Finding
 from core.safety.scanner import ScanReport
@@ -150,8 +151,7 @@ def analysis_text(analysis: ReproAnalysis | None, missing: Sequence[str] | None 
     parts.append(f"CUDA, {analysis.gpus} GPU(s)" if analysis.needs_cuda else "CPU")
     if analysis.multi_node:
         parts.append("multi-node")
-    if analysis.launcher is not None:
-        parts.append(f"launch: {one_line(' '.join(analysis.launcher.command), max_chars=80)}")
+    runs_as = launcher_from_analysis(analysis.launcher) if analysis.launcher is not None else None
     if analysis.external_files:
         parts.append(f"{len(analysis.external_files)} external file(s)/download(s)")
     if missing:
@@ -159,6 +159,10 @@ def analysis_text(analysis: ReproAnalysis | None, missing: Sequence[str] | None 
     if not analysis.expected_error_described:
         parts.append("no expected error described")
     text.append(" · ".join(parts))
+    if runs_as is not None:
+        text.append(f"\nruns as: {runs_as.label}", style="bold")
+        if runs_as.note:
+            text.append(f" ({one_line(runs_as.note, max_chars=160)})", style="dim")
     return text
 
 
