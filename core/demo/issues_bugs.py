@@ -76,7 +76,7 @@ I would expect either this to work or a clearer message saying which layer got t
         expect=expect(
             kind="bug", actionable=True, repro_author="kmaslova", repro_source="body",
             repro_env="cpu_torch", reproduces=True,
-            error_class="RuntimeError", error_match="mat1 and mat2 shapes cannot be multiplied (4x64 and 66x8)",
+            error_class="RuntimeError", error_match="mat1 and mat2 shapes cannot be multiplied",
         ),
     ),
     issue(
@@ -373,7 +373,7 @@ The error is correct but it is the single most common question on the forums. Co
         expect=expect(
             kind="bug", actionable=True, repro_author="benoit-lm", repro_source="body",
             repro_env="cpu_torch", reproduces=True,
-            error_class="RuntimeError", error_match="expected input[8, 1, 28, 28] to have 3 channels, but got 1 channels",
+            error_class="RuntimeError", error_match="to have 3 channels, but got 1 channels",
         ),
     ),
     issue(
