@@ -7,7 +7,9 @@ holds app-wide state (workbench, clock, last sync) and app-wide actions.
 from __future__ import annotations
 
 import gc
+import time
 import webbrowser
+from collections.abc import Iterator
 from datetime import datetime
 from typing import Callable
 
@@ -21,6 +23,10 @@ from .commands import RegistryCommands
 from .paths import stylesheets
 from .screens.help import HelpScreen
 from .screens.queue import QueueScreen
+
+WARMUP_DELAY_S = 0.5  # after the queue's first rows
+WARMUP_SLICE_S = 0.004
+WARMUP_PAUSE_S = 0.03
 
 
 class TriagedeckApp(App):
@@ -55,6 +61,7 @@ class TriagedeckApp(App):
         # ~120 ms stall about once a second while a repro floods the output pane. Collect
         # first, so no garbage is frozen with it; after the first paint, not before it.
         self.call_after_refresh(self._freeze_heap)
+        self.set_timer(WARMUP_DELAY_S, self._warm_up)
         if self.keymap_overrides:
             self.set_keymap(self.keymap_overrides)
         for problem in self.keymap_problems:
@@ -64,6 +71,21 @@ class TriagedeckApp(App):
     def _freeze_heap() -> None:
         gc.collect()
         gc.freeze()
+
+    def _warm_up(self, steps: Iterator[str] | None = None) -> None:
+        """Import what opening the first issue would (the lexers that guess an untagged code
+        fence's language), a few milliseconds at a time, so no keystroke waits on it."""
+        if steps is None:
+            # Imported on use: it imports the Markdown widget, which the queue does not need.
+            from .widgets.markdown import lexer_warmup
+
+            steps = lexer_warmup()
+        deadline = time.perf_counter() + WARMUP_SLICE_S
+        for _module in steps:
+            if time.perf_counter() >= deadline:
+                self.set_timer(WARMUP_PAUSE_S, lambda: self._warm_up(steps))
+                return
+        self._freeze_heap()  # what was imported lives as long as the app, like the start-up heap
 
     def action_help(self) -> None:
         if isinstance(self.screen, HelpScreen):

@@ -6,12 +6,13 @@ from rich.style import Style
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.screen import Screen
-from textual.widgets import Footer, Static
+from textual.widgets import Static
 
 from core.models import AuditEntry
 from core.text import one_line
 
 from .. import actions
+from ..widgets.footer import QuietFooter
 from ..widgets.status import StatusBar
 from ..widgets.table import ColumnSpec, VirtualTable
 
@@ -59,7 +60,7 @@ class AuditScreen(Screen):
         yield StatusBar(id="status")
         yield Static(Text("Audit log — every write sent (or refused) through the write gate", style="bold"), id="audit-title")
         yield VirtualTable(AUDIT_COLUMNS, self._cells, empty_text="No writes yet.", id="audit")
-        yield Footer()
+        yield QuietFooter()
 
     def on_mount(self) -> None:
         self.entries = self.app.workbench.audit_entries(limit=500)

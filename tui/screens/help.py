@@ -6,9 +6,10 @@ from rich.text import Text
 from textual.app import ComposeResult
 from textual.containers import VerticalScroll
 from textual.screen import Screen
-from textual.widgets import Footer, Static
+from textual.widgets import Static
 
 from .. import actions
+from ..widgets.footer import QuietFooter
 
 
 def help_text(overrides) -> Text:
@@ -38,7 +39,7 @@ class HelpScreen(Screen):
         with VerticalScroll(id="help"):
             yield Static(Text("triagedeck — keys", style="bold"), id="help-title")
             yield Static(help_text(self.app.keymap_overrides), id="help-body")
-        yield Footer()
+        yield QuietFooter()
 
     def on_mount(self) -> None:
         self.query_one("#help").focus()

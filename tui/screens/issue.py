@@ -11,7 +11,7 @@ from textual import work
 from textual.app import ComposeResult
 from textual.message import Message
 from textual.screen import Screen
-from textual.widgets import Footer, Static
+from textual.widgets import Static
 
 from core.errors import TriagedeckError
 from core.gate.plan import CloseIssue, Confirmation, PostComment, WritePlan
@@ -19,6 +19,7 @@ from core.models import Issue, IssueThread
 from core.text import one_line
 
 from .. import actions
+from ..widgets.footer import QuietFooter
 from ..widgets.issue import IssueView
 from ..widgets.status import StatusBar
 from .base import RegistryChecks
@@ -74,7 +75,7 @@ class IssueScreen(RegistryChecks, Screen):
         yield StatusBar(id="status")
         yield Static(id="issue-note")
         yield IssueView(self.app.clock(), id="thread")
-        yield Footer()
+        yield QuietFooter()
 
     async def on_mount(self) -> None:
         cached = self.workbench.cached_thread(self.number)

@@ -14,7 +14,7 @@ from rich.text import Text
 from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical
 from textual.screen import Screen
-from textual.widgets import Footer, OptionList, Static
+from textual.widgets import OptionList, Static
 from textual.widgets.option_list import Option
 
 from core.text import one_line
@@ -22,6 +22,7 @@ from core.text import one_line
 from ..widgets.diff import keys
 from ..widgets.diff.pane import DiffPane
 from ..widgets.diff.patch import diff_texts, parse_patch
+from ..widgets.footer import QuietFooter
 
 
 class StepLike(Protocol):
@@ -77,7 +78,7 @@ class MinimizeStepsScreen(keys.DiffRegistryChecks, Screen[bool | None]):
                 yield Static(Text("Accepted steps", style="bold"), id="steps-label", markup=False)
                 yield OptionList(*self._options(), id="steps")
             yield DiffPane(language=self.language, id="step-diff")
-        yield Footer()
+        yield QuietFooter()
 
     def _summary(self) -> Text:
         text = Text(no_wrap=True, overflow="ellipsis")

@@ -11,13 +11,14 @@ from textual.message import Message
 from textual.reactive import reactive
 from textual.widget import Widget
 from textual.screen import Screen
-from textual.widgets import Footer, Input, Static, Tab, Tabs
+from textual.widgets import Input, Static, Tab, Tabs
 
 from core.errors import TriagedeckError
 from core.models import Issue, SyncStats
 from core.text import one_line
 
 from .. import actions
+from ..widgets.footer import QuietFooter
 from ..widgets.queue import SORTS, IssueTable, QueueModel
 from ..widgets.status import StatusBar
 from .base import RegistryChecks
@@ -77,7 +78,7 @@ class QueueScreen(RegistryChecks, Screen):
             yield Input(placeholder="filter: number, title, label, author  (/)", id="filter")
             yield InfoLine(id="queue-info")
         yield IssueTable(self.model, self.app.clock, id="issues")
-        yield Footer()
+        yield QuietFooter()
 
     @property
     def table(self) -> IssueTable:

@@ -23,13 +23,14 @@ from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.message import Message
 from textual.screen import Screen
-from textual.widgets import Footer, Log, Static
+from textual.widgets import Log, Static
 
 from core.fuzz import STEPS, FuzzError, FuzzSession, PushConfirmation, StepResult
 from core.fuzz.gitops import DiffView as CoreDiff
 from core.text import one_line
 
 from ...widgets.diff import DiffPane
+from ...widgets.footer import QuietFooter
 from ...widgets.fuzz.keys import FuzzChecks, bindings, first_key
 from ...widgets.fuzz.panels import PANELS, header_text, step_rows, steps_text
 from .dialogs import FixForm, PushDialog
@@ -97,7 +98,7 @@ class FuzzSessionScreen(StepOperations, FuzzChecks, Screen):
                 yield DiffPane(title="working tree vs base", id="fuzz-diff")
                 yield Log(max_lines=LOG_LINES, id="fuzz-log")
         yield Static(id="fuzz-gate")
-        yield Footer()
+        yield QuietFooter()
 
     def on_mount(self) -> None:
         self.refresh_all()

@@ -15,11 +15,12 @@ from textual import work
 from textual.app import ComposeResult
 from textual.message import Message
 from textual.screen import Screen
-from textual.widgets import DataTable, Footer, Static
+from textual.widgets import DataTable, Static
 
 from core.fuzz import STEPS, FuzzError, FuzzSession, FuzzSessionInfo, FuzzWorkflow
 from core.text import one_line
 
+from ...widgets.footer import QuietFooter
 from ...widgets.fuzz.keys import FuzzChecks, bindings
 from .dialogs import NewSessionForm
 from .session import FuzzSessionScreen
@@ -68,7 +69,7 @@ class FuzzSessionsScreen(FuzzChecks, Screen):
         yield Static(Text("Fuzz sessions", style="bold"), id="fuzz-sessions-title")
         yield DataTable(id="fuzz-sessions", cursor_type="row", zebra_stripes=True)
         yield Static(id="fuzz-sessions-empty")
-        yield Footer()
+        yield QuietFooter()
 
     def on_mount(self) -> None:
         table = self.query_one(DataTable)

@@ -3,8 +3,6 @@ shown, the run / edit / skip choice, and editing a repro (the original is kept).
 
 from __future__ import annotations
 
-from textual.widgets import TextArea
-
 from core.safety.rules import Finding
 from core.safety.scanner import ScanReport, scan_python, scan_shell
 from core.safety.trust import (
@@ -19,10 +17,11 @@ from core.safety.trust import (
     record_choice,
 )
 
+from ...widgets.editor import DeferredLanguage
 from ...widgets.repro import CodeView, GatePanel, bindings, gate_text
 
 
-class ReproEditor(TextArea):
+class ReproEditor(DeferredLanguage):
     """The repro editor; its done key has priority over the editor's own keys."""
 
     SCOPE = "repro_edit"

@@ -23,7 +23,7 @@ from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.message import Message
 from textual.screen import Screen
-from textual.widgets import Footer, Log, Static
+from textual.widgets import Log, Static
 
 from core.issue.report import IssueAnalysis
 from core.issue.select import Candidate
@@ -42,6 +42,7 @@ from core.safety.scanner import ScanReport
 from core.safety.trust import ReviewRecord
 from core.text import one_line
 
+from ...widgets.footer import QuietFooter
 from ...widgets.repro import (
     CodeView,
     GatePanel,
@@ -178,7 +179,7 @@ class ReproScreen(ReproGate, ReproLookups, ReproRun, ReproChecks, Screen):
             with Vertical(id="repro-left"):
                 yield Static(id="repro-code-title")
                 yield CodeView(id="repro-code")
-                yield ReproEditor.code_editor("", language="python", id="repro-editor")
+                yield ReproEditor.deferred_code_editor("", language="python", id="repro-editor")
             with VerticalScroll(id="repro-side"):
                 yield Static(id="repro-reported", classes="repro-panel")
                 yield Static(id="repro-trust", classes="repro-panel")
@@ -192,7 +193,7 @@ class ReproScreen(ReproGate, ReproLookups, ReproRun, ReproChecks, Screen):
         with Horizontal(id="repro-run"):
             yield Log(max_lines=self.max_lines, id="repro-log")
             yield Static(id="repro-results")
-        yield Footer()
+        yield QuietFooter()
 
     def on_mount(self) -> None:
         self.query_one("#repro-editor").display = False

@@ -4,18 +4,21 @@ from __future__ import annotations
 
 from textual.widgets import TextArea
 
+from ...widgets.editor import DeferredLanguage
 from .keys import bindings
 
 
 def code_editor(cls, text: str, language: str, **kwargs):
     """``cls.code_editor`` with highlighting when the tree-sitter grammar is installed."""
+    if issubclass(cls, DeferredLanguage):
+        return cls.deferred_code_editor(text, language=language, **kwargs)
     try:
         return cls.code_editor(text, language=language, **kwargs)
     except Exception:  # noqa: BLE001 - no grammar: plain text still edits fine
         return cls.code_editor(text, language=None, **kwargs)
 
 
-class ReproEditor(TextArea):
+class ReproEditor(DeferredLanguage):
     """Edits the repro for a gate's ``edit`` answer: ctrl+s reruns, escape cancels."""
 
     BINDINGS = bindings("scrub_edit")

@@ -15,14 +15,16 @@ from rich.text import Text
 from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import Screen
-from textual.widgets import Footer, Log, Markdown, Static, TabbedContent, TabPane
+from textual.widgets import Log, Markdown, Static, TabbedContent, TabPane
 
 from core.scrub import ScrubOptions, ScrubSession
 from core.text import inert, one_line
 from core.workflow import StepStatus
 
 from ...widgets.diff import DiffPane
+from ...widgets.footer import QuietFooter
 from ...widgets.issue import IssueView
+from ...widgets.markdown import FenceCachingMarkdown
 from ...widgets.repro import CodeView
 from ...widgets.scrub import (
     BisectTimeline,
@@ -107,8 +109,8 @@ class ScrubScreen(ScrubChecks, ScrubFlow, Screen):
                         with Horizontal(id="scrub-report"):
                             yield code_editor(ReportEditor, "", "markdown", id="scrub-report-editor")
                             with VerticalScroll(id="scrub-preview-box"):
-                                yield Markdown("", id="scrub-preview", open_links=False)
-        yield Footer()
+                                yield FenceCachingMarkdown("", id="scrub-preview", open_links=False)
+        yield QuietFooter()
 
     def on_mount(self) -> None:
         self.query_one(GateBar).display = False

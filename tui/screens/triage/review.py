@@ -25,7 +25,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal
 from textual.screen import Screen
-from textual.widgets import Footer, Static
+from textual.widgets import Static
 
 from core.errors import TriagedeckError
 from core.gate.plan import Confirmation, WritePlan
@@ -34,6 +34,7 @@ from core.text import one_line
 from core.triage import Rules, TriageProposal, build_plan, propose, rules_from_config
 
 from ... import actions
+from ...widgets.footer import QuietFooter
 from ...widgets.triage import (
     EvidenceThread,
     LabelToggle,
@@ -99,7 +100,7 @@ class TriageReviewScreen(Screen):
         with Horizontal(id="tr-main"):
             yield EvidenceThread(self._now(), id="tr-issue")
             yield ProposalPanel(id="tr-proposal")
-        yield Footer()
+        yield QuietFooter()
 
     def _now(self):
         clock = getattr(self.app, "clock", None)

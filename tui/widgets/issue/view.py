@@ -13,13 +13,14 @@ from typing import Iterable
 
 from rich.text import Text
 from textual.containers import VerticalScroll
-from textual.widgets import Markdown, Static
+from textual.widgets import Static
 
 from tui.widgets.replace import replace_children
 
 from core.models import Comment, Issue, IssueThread
 from core.text import inert, one_line
 
+from ..markdown import FenceCachingMarkdown
 from ..queue.model import age
 
 # Textual's Markdown widget takes about a second per 100 KB; bodies beyond this are cut.
@@ -121,23 +122,34 @@ class IssueView(VerticalScroll):
         super().__init__(**kwargs)
         self.now = now
         self.thread: IssueThread | None = None
+        self._headers: list[Static] = []  # the issue's header, then each comment's
 
     async def show(self, thread: IssueThread, now: datetime | None = None) -> None:
+        shown_now = self.now
         if now is not None:
             self.now = now
+        if thread == self.thread and self._headers:
+            if self.now == shown_now:
+                return
+            # The fetch after the cached copy usually brings the same thread: only the ages
+            # can move. Rebuilding would re-parse and re-mount every Markdown block.
+            self._headers[0].update(header_text(thread.issue, self.now))
+            for static, comment in zip(self._headers[1:], thread.comments):
+                static.update(comment_header(comment, self.now))
+            return
         self.thread = thread
         issue = thread.issue
-        widgets = [
-            Static(header_text(issue, self.now), classes="issue-header"),
-            Static(label_chips(issue.labels), classes="issue-labels"),
-        ]
+        header = Static(header_text(issue, self.now), classes="issue-header")
+        widgets = [header, Static(label_chips(issue.labels), classes="issue-labels")]
+        self._headers = [header]
         if issue.body is None:
             widgets.append(Static(Text("Loading the body…", style="italic"), classes="issue-note"))
         else:
-            widgets.append(Markdown(prepare_markdown(issue.body), open_links=False, classes="issue-body"))
+            widgets.append(FenceCachingMarkdown(prepare_markdown(issue.body), open_links=False, classes="issue-body"))
         for comment in thread.comments:
-            widgets.append(Static(comment_header(comment, self.now), classes="comment-header"))
-            widgets.append(Markdown(prepare_markdown(comment.body), open_links=False, classes="comment-body"))
+            self._headers.append(Static(comment_header(comment, self.now), classes="comment-header"))
+            widgets.append(self._headers[-1])
+            widgets.append(FenceCachingMarkdown(prepare_markdown(comment.body), open_links=False, classes="comment-body"))
         urls = extract_links([issue.body, *(c.body for c in thread.comments)])
         widgets.append(Static(Text(f"Links ({len(urls)})", style="bold"), classes="links-title"))
         widgets.append(Static(links_text(urls) if urls else Text("none", style="dim"), classes="issue-links"))

@@ -71,7 +71,14 @@ class CodeView(VerticalScroll):
         yield Static(id="repro-code-body")
         yield Static(id="repro-code-flags")
 
+    _shown: tuple | None = None
+
     def show(self, code: str, findings: Iterable[Finding] = (), *, lexer: str = "python") -> None:
         findings = tuple(findings)
+        # The screens call this on every state change; a new Syntax re-highlights the code.
+        key = (code, findings, lexer)
+        if key == self._shown:
+            return
+        self._shown = key
         self.query_one("#repro-code-body", Static).update(code_renderable(code, findings, lexer=lexer))
         self.query_one("#repro-code-flags", Static).update(flagged_lines_text(findings))
