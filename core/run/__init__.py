@@ -13,7 +13,6 @@ from .result import Runner, RunResult, collect
 from .runners import runner_for
 from .sandbox import SandboxUnavailable, sandbox_status
 from .spec import RunSpec, SeedOptions
-from .ssh import SshRunner
 from .verdict import Verdict, VerdictKind, judge, judge_result
 
 __all__ = [
@@ -24,3 +23,12 @@ __all__ = [
     "judge_result", "launcher_from_analysis", "local_env", "parse_env_list", "parse_environment", "parse_launcher", "probe_environment",
     "run_repeated", "runner_for", "sandbox_status",
 ]
+
+
+def __getattr__(name: str):
+    # The ssh runner pulls in asyncssh (~0.25 s): imported on first use, not with core.run.
+    if name == "SshRunner":
+        from .ssh import SshRunner
+
+        return SshRunner
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

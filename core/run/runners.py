@@ -6,7 +6,6 @@ from .conda import CondaRunner
 from .environment import RunEnvironment
 from .local import LocalRunner
 from .result import Runner
-from .ssh import SshRunner
 
 
 def runner_for(env: RunEnvironment) -> Runner:
@@ -14,5 +13,7 @@ def runner_for(env: RunEnvironment) -> Runner:
     if env.kind == "conda":
         return CondaRunner()
     if env.kind == "ssh":
+        from .ssh import SshRunner  # asyncssh costs ~0.25 s to import: only when a host is used
+
         return SshRunner()
     return LocalRunner()
