@@ -320,3 +320,31 @@ async def test_leaving_the_pane_while_running_kills_the_run(tmp_path):
         await pilot.press("escape")
         await settle(pilot)
         await wait_for(pilot, lambda: not any(alive(p) for p in pids), timeout=15)
+
+
+async def test_the_code_shows_before_the_collaborator_check_and_the_gate_stays_closed_meanwhile(tmp_path):
+    import asyncio
+
+    released = asyncio.Event()
+
+    async def slow_check(login: str) -> Trust:
+        await released.wait()  # the GitHub round trip
+        return Trust.COLLABORATOR
+
+    thread = make_thread(f"Bug.\n\n{fence(PASSES)}")
+    app = ReproHost(lambda: pane(thread, tmp_path, collaborator_check=slow_check))
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause()
+        screen = pilot.app.screen
+        await wait_for(pilot, lambda: screen.analysis is not None)
+        assert screen.trust_checking and "checking the collaborator status" in static_text(screen, "#repro-trust")
+        await pilot.press("r")  # trust unknown: the review gate, not a run
+        await pilot.pause()
+        assert screen.state == "gated" and screen.last_result is None
+        await pilot.press("escape")
+        released.set()
+        await wait_for(pilot, lambda: not screen.trust_checking)
+        assert "collaborator" in static_text(screen, "#repro-trust") and "checking" not in static_text(screen, "#repro-trust")
+        await pilot.press("r")  # a clean repro from a collaborator runs at once
+        await wait_for(pilot, lambda: screen.last_result is not None)
+        assert app.reviews == []

@@ -38,6 +38,15 @@ class ReproLookups:
     @work(group="repro-analyse")
     async def analyse(self) -> None:
         check = self._check()
+        if check is not None:
+            # Show the code now; the collaborator check is an HTTP round trip. Until it lands the
+            # trust is UNKNOWN, which keeps the run behind the review gate (the safe side).
+            try:
+                quick = await analyze_issue(self.thread, python=None, collaborator_check=None)
+            except Exception:  # noqa: BLE001 - the full analysis below reports the error
+                quick = None
+            if quick is not None:
+                self.post_message(_Analyzed(quick, {}, None, checking=True))
         try:
             analysis = await analyze_issue(self.thread, python=None, collaborator_check=check)
         except Exception as exc:  # noqa: BLE001 - a parser bug must not take the pane down
@@ -105,13 +114,17 @@ class ReproLookups:
         self.post_message(_Probed(env.key, one_line(text, max_chars=200)))
 
     def on__analyzed(self, message: _Analyzed) -> None:
+        refining = self.analysis is not None and self.trust_checking and not message.checking
         self.analysis = message.analysis
         self.analysis_error = message.error
         self._trusts = dict(message.trusts)
+        self.trust_checking = message.checking
         if message.analysis is not None:
             sel = message.analysis.selection
+            keep = refining and len(sel.candidates) == len(self.candidates)  # the maintainer may have moved on
             self.candidates = sel.candidates
-            self.index = next((i for i, c in enumerate(sel.candidates) if c is sel.selected), 0)
+            if not keep:
+                self.index = next((i for i, c in enumerate(sel.candidates) if c is sel.selected), 0)
         self._refresh_all()
 
     def on__targets(self, message: _Targets) -> None:

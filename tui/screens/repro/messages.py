@@ -10,8 +10,12 @@ from core.run import RunEnvironment, RunResult, RunStarted, Verdict
 
 
 class _Analyzed(Message):
-    def __init__(self, analysis: IssueAnalysis | None, trusts: dict[str, Trust | None], error: str | None) -> None:
-        self.analysis, self.trusts, self.error = analysis, trusts, error
+    """``checking``: the analysis without the collaborator check yet (trust still UNKNOWN, so
+    the run gate stays closed); the full one follows."""
+
+    def __init__(self, analysis: IssueAnalysis | None, trusts: dict[str, Trust | None], error: str | None,
+                 checking: bool = False) -> None:
+        self.analysis, self.trusts, self.error, self.checking = analysis, trusts, error, checking
         super().__init__()
 
 

@@ -128,6 +128,7 @@ class ReproScreen(ReproGate, ReproLookups, ReproRun, ReproChecks, Screen):
         self._log_dir = log_dir
         # Analysis and the code shown.
         self.analysis: IssueAnalysis | None = None
+        self.trust_checking = False  # the first analysis is shown before the collaborator check lands
         self.analysis_error: str | None = None
         self.candidates: tuple[Candidate, ...] = ()
         self.index = 0
@@ -310,7 +311,7 @@ class ReproScreen(ReproGate, ReproLookups, ReproRun, ReproChecks, Screen):
     def _refresh_side(self) -> None:
         a = self.analysis
         self.query_one("#repro-reported", Static).update(reported_text(a.reported if a else None))
-        self.query_one("#repro-trust", Static).update(trust_text(self.trust()))
+        self.query_one("#repro-trust", Static).update(trust_text(self.trust(), self.trust_checking))
         note = self._targets_note
         probe = self._probes.get(self.target.key)
         if probe:

@@ -61,9 +61,13 @@ def reported_text(reported: ReportedError | None) -> Text:
     return text
 
 
-def trust_text(trust: AuthorTrust | None) -> Text:
+def trust_text(trust: AuthorTrust | None, checking: bool = False) -> Text:
     text = section("Author trust")
     text.append("\n")
+    if checking:
+        login = f"@{one_line(trust.login, max_chars=40)} " if trust is not None else ""
+        text.append(f"{login}checking the collaborator status…", style="italic yellow")
+        return text
     if trust is None:
         text.append("unknown", style="yellow")
         return text
