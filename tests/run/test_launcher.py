@@ -189,7 +189,7 @@ dist.destroy_process_group()
 RANK_ONE_FAILS = """\
 import os, time
 rank = int(os.environ["RANK"])
-print("worker", rank, "of", os.environ["WORLD_SIZE"], flush=True)
+os.write(1, f"worker {rank} of {os.environ['WORLD_SIZE']}\\n".encode())  # one write: workers share the pipe
 if rank == 1:
     raise ValueError("known error 4242 from rank 1")
 time.sleep(600)
@@ -220,7 +220,7 @@ if os.fork() == 0:
     if os.fork() == 0:
         time.sleep(600)
     os._exit(0)
-print("worker up", rank, flush=True)
+os.write(1, f"worker up {rank}\\n".encode())  # one write: workers share the pipe
 time.sleep(600)
 """
 
