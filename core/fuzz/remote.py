@@ -19,13 +19,13 @@ from typing import AsyncIterator, Mapping, Sequence
 
 import asyncssh
 
-from ..run.drive import decode_status, drive
+from ..run.drive import drive
 from ..run.env_scrub import SCRUB_PATTERN
 from ..run.environment import SshHost
 from ..run.events import OutputLine, RunFinished
 from ..run.handle import RunHandle
 from ..run.process_tree import MARKER_VAR, new_marker
-from ..run.ssh import PGID_PREFIX, KILLER, LAUNCHER, connect_options, signal_number
+from ..run.ssh import KILLER, LAUNCHER, PGID_PREFIX, connect_options, remote_controls
 from .errors import FuzzError
 from .fuzzer import ENTRY_POINTS
 from .proc import (
@@ -148,22 +148,7 @@ class SshCommandRunner:
                 yield finished(None, empty, [], error=f"{self.name}: could not start {argv[0]} in {cwd}: {detail[-500:]}")
                 return
             pgid = int(text[len(PGID_PREFIX) :])
-            python = self.host.python
-
-            async def kill() -> None:
-                killer = f"{shlex.quote(python)} -c {shlex.quote(KILLER)} {pgid} {marker}"
-                try:
-                    await asyncio.wait_for(conn.run(killer, check=False), 15)
-                except Exception:  # noqa: BLE001 - a dead connection: closing the channel is all we can do
-                    process.close()
-
-            async def wait_exit() -> tuple[int | None, int | None]:
-                done = await process.wait()
-                if done.exit_signal:
-                    sig = signal_number(done.exit_signal[0])
-                    if sig is not None:
-                        return 128 + sig, sig
-                return decode_status(done.exit_status, via_wrapper=True)
+            kill, wait_exit = remote_controls(conn, process, self.host.python, pgid, marker)
 
             handle = RunHandle(
                 lambda h: drive(

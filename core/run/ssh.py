@@ -99,6 +99,29 @@ def signal_number(name: str) -> int | None:
         return None
 
 
+def remote_controls(conn: Any, process: Any, python: str, pgid: int, marker: str):
+    """(kill, wait_exit) for a process the launcher started: ``kill`` runs the killer over a
+    second channel (the process group plus every process carrying ``marker``); ``wait_exit``
+    gives (exit code, signal) with a signal death as 128+N."""
+
+    async def kill() -> None:
+        killer = f"{shlex.quote(python)} -c {shlex.quote(KILLER)} {pgid} {marker}"
+        try:
+            await asyncio.wait_for(conn.run(killer, check=False), 15)
+        except Exception:  # noqa: BLE001 - a dead connection: closing the channel is all we can do
+            process.close()
+
+    async def wait_exit() -> tuple[int | None, int | None]:
+        done = await process.wait()
+        if done.exit_signal:
+            sig = signal_number(done.exit_signal[0])
+            if sig is not None:
+                return 128 + sig, sig
+        return decode_status(done.exit_status, via_wrapper=True)
+
+    return kill, wait_exit
+
+
 class SshRunner:
     """Runs a spec on ``spec.env.ssh``; the sandbox does not apply remotely."""
 
@@ -156,21 +179,7 @@ class SshRunner:
                 sandbox_note=note,
             )
 
-            async def kill() -> None:
-                killer = f"{shlex.quote(host.python)} -c {shlex.quote(KILLER)} {pgid} {marker}"
-                try:
-                    await asyncio.wait_for(conn.run(killer, check=False), 15)
-                except Exception:  # noqa: BLE001 - a dead connection: closing the channel is all we can do
-                    process.close()
-
-            async def wait_exit() -> tuple[int | None, int | None]:
-                done = await process.wait()
-                if done.exit_signal:
-                    sig = signal_number(done.exit_signal[0])
-                    if sig is not None:
-                        return 128 + sig, sig
-                return decode_status(done.exit_status, via_wrapper=True)
-
+            kill, wait_exit = remote_controls(conn, process, host.python, pgid, marker)
             async for event in drive(
                 {"stdout": process.stdout.read, "stderr": process.stderr.read},
                 wait_exit,
